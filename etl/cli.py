@@ -1,0 +1,174 @@
+"""``python -m etl <verb>``: the command-line front door over the library.
+
+Verbs: ``migrate``, ``run``, ``extract``, ``demo-site``, ``demo``, ``warehouse-url``, ``psql``,
+``stop-warehouse``. Settings come from the environment (see ``etl.config``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from etl.config import ConfigError, Settings, load_settings
+from etl.dates import day_start
+from etl.dedup import unique_paragraphs
+from etl.extract import extract
+from etl.migrate import migrate
+from etl.records import Interval
+from etl.warehouse import connect, database_url, psql_command, stop_embedded
+
+logger = logging.getLogger("etl")
+
+
+def parse_bound(text: str) -> datetime:
+    """A CLI interval bound: ``YYYY-MM-DD`` (midnight UTC) or an ISO 8601 time (UTC when no zone)."""
+    try:
+        if len(text) == 10:
+            return day_start(date.fromisoformat(text))
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD) or ISO 8601 time") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress of every stage")
+    verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+
+    verbs.add_parser("migrate", help="apply pending schema migrations to the warehouse")
+
+    run = verbs.add_parser("run", help="run the pipeline for a data interval [start, end)")
+    run.add_argument("--start", type=parse_bound, required=True, help="interval start, inclusive (YYYY-MM-DD)")
+    run.add_argument("--end", type=parse_bound, required=True, help="interval end, exclusive (YYYY-MM-DD)")
+    run.add_argument("--source", action="append", help="source name (repeatable; default: all)")
+
+    ext = verbs.add_parser("extract", help="extract articles from HTML files; one JSON object per file")
+    ext.add_argument("files", nargs="+", type=Path)
+    ext.add_argument("--url", help="the URL the file was fetched from")
+
+    site = verbs.add_parser("demo-site", help="serve the local demo news site")
+    _site_options(site)
+    site.add_argument("--host", default="127.0.0.1")
+    site.add_argument("--port", type=int, default=8765)
+
+    demo = verbs.add_parser("demo", help="demo site + warehouse + pipeline over the whole site, then a summary")
+    _site_options(demo)
+
+    verbs.add_parser("warehouse-url", help="print the warehouse URL (starts the embedded one if needed)")
+    verbs.add_parser("psql", help="open psql on the warehouse")
+    verbs.add_parser("stop-warehouse", help="stop the embedded PostgreSQL, if it runs")
+    return parser
+
+
+def _site_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--start-date", type=date.fromisoformat, help="first day of the site (default 2025-05-12)")
+    parser.add_argument("--days", type=int, help="number of days (default 7)")
+    parser.add_argument("--articles-per-day", type=int, help="articles per edition and day (default 12)")
+
+
+def _site_config(args: argparse.Namespace):  # -> SiteConfig; imported lazily, the site is demo-only
+    from etl.demo_site.content import SiteConfig
+
+    config = SiteConfig()
+    overrides = {"start_date": args.start_date, "days": args.days, "articles_per_day": args.articles_per_day}
+    return replace(config, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        settings = load_settings()
+        return _VERBS[args.verb](settings, args)
+    except ConfigError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    conn = connect(database_url(settings))
+    try:
+        applied = migrate(conn)
+    finally:
+        conn.close()
+    print(f"applied {len(applied)} migrations: {', '.join(applied)}" if applied else "schema is up to date")
+    return 0
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from etl.pipeline import run_sources
+
+    interval = Interval(args.start, args.end)
+    summaries = run_sources(settings, interval, args.source)
+    for summary in summaries:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+    return 0
+
+
+def _extract(settings: Settings, args: argparse.Namespace) -> int:
+    for path in args.files:
+        found = extract(path.read_bytes(), url=args.url)
+        paragraphs = [p.text for p in unique_paragraphs(found.paragraphs).paragraphs]
+        record = {
+            "url": found.url,
+            "title": found.title,
+            "published_at": found.published_at.isoformat() if found.published_at else None,
+            "language": found.language,
+            "authors": list(found.authors),
+            "paragraphs": paragraphs,
+            "text": "\n\n".join(paragraphs),
+        }
+        print(json.dumps(record, ensure_ascii=False))
+    return 0
+
+
+def _demo_site(settings: Settings, args: argparse.Namespace) -> int:
+    from etl.demo_site.server import serve_forever
+
+    serve_forever(_site_config(args), args.host, args.port)
+    return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from etl.demo import run_demo
+
+    return run_demo(settings, _site_config(args))
+
+
+def _warehouse_url(settings: Settings, args: argparse.Namespace) -> int:
+    print(database_url(settings))
+    return 0
+
+
+def _psql(settings: Settings, args: argparse.Namespace) -> int:
+    command = psql_command(settings)
+    os.execv(command[0], command)
+    return 0
+
+
+def _stop_warehouse(settings: Settings, args: argparse.Namespace) -> int:
+    print("stopped the embedded PostgreSQL" if stop_embedded(settings) else "no embedded PostgreSQL was running")
+    return 0
+
+
+_VERBS = {
+    "migrate": _migrate,
+    "run": _run,
+    "extract": _extract,
+    "demo-site": _demo_site,
+    "demo": _demo,
+    "warehouse-url": _warehouse_url,
+    "psql": _psql,
+    "stop-warehouse": _stop_warehouse,
+}

@@ -1,0 +1,84 @@
+"""All settings in one typed object, read once from the environment and passed down.
+
+Every setting has a documented default here; the environment overrides only what it sets:
+
+- ``NEWSETL_DATABASE_URL``: libpq URL of the warehouse. Unset: an embedded PostgreSQL in ``<data_dir>/pg``.
+- ``NEWSETL_DATA_DIR``: where local state lives (embedded warehouse, Airflow home). Default ``.newsetl``.
+- ``NEWSETL_SOURCES_FILE``: the sources file. Default ``etl/sources.toml``.
+- ``NEWSETL_DEMO_SITE_URL``: what ``{demo_site}`` in the sources file means. Default ``http://127.0.0.1:8765``.
+- ``NEWSETL_LOAD_BATCH_SIZE``: articles per load transaction. Default 200.
+- ``NEWSETL_FETCH_<NAME>``: any field of ``FetchSettings`` (``NEWSETL_FETCH_RETRIES=5``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(ValueError):
+    """A setting or the sources file cannot work as given."""
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How pages are requested: politeness, patience and limits."""
+
+    user_agent: str = "newsetl/0.1 (+https://github.com/newsetl/newsetl; news ETL research crawler)"
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 20.0
+    retries: int = 2
+    backoff_s: float = 0.5
+    max_bytes: int = 10_000_000
+    concurrency: int = 4
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The whole configuration of a run."""
+
+    database_url: str | None = None
+    data_dir: Path = PROJECT_ROOT / ".newsetl"
+    sources_file: Path = PROJECT_ROOT / "etl" / "sources.toml"
+    demo_site_url: str = "http://127.0.0.1:8765"
+    load_batch_size: int = 200
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+
+    @property
+    def embedded_pg_dir(self) -> Path:
+        return self.data_dir / "pg"
+
+
+def _coerce(name: str, raw: str, kind: type) -> object:
+    try:
+        return kind(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from defaults plus ``NEWSETL_*`` variables of ``environ`` (default: the process)."""
+    env = os.environ if environ is None else environ
+    fetch = FetchSettings()
+    for f in fields(FetchSettings):
+        name = f"NEWSETL_FETCH_{f.name.upper()}"
+        if name in env:
+            kind = type(getattr(fetch, f.name))
+            fetch = replace(fetch, **{f.name: _coerce(name, env[name], kind)})
+    settings = Settings(fetch=fetch)
+    if env.get("NEWSETL_DATABASE_URL"):
+        settings = replace(settings, database_url=env["NEWSETL_DATABASE_URL"])
+    if env.get("NEWSETL_DATA_DIR"):
+        settings = replace(settings, data_dir=Path(env["NEWSETL_DATA_DIR"]).resolve())
+    if env.get("NEWSETL_SOURCES_FILE"):
+        settings = replace(settings, sources_file=Path(env["NEWSETL_SOURCES_FILE"]).resolve())
+    if env.get("NEWSETL_DEMO_SITE_URL"):
+        settings = replace(settings, demo_site_url=env["NEWSETL_DEMO_SITE_URL"].rstrip("/"))
+    if env.get("NEWSETL_LOAD_BATCH_SIZE"):
+        batch = _coerce("NEWSETL_LOAD_BATCH_SIZE", env["NEWSETL_LOAD_BATCH_SIZE"], int)
+        settings = replace(settings, load_batch_size=batch)
+    return settings

