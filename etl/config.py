@@ -33,6 +33,7 @@ class FetchSettings:
     read_timeout_s: float = 20.0
     retries: int = 2
     backoff_s: float = 0.5
+    retry_after_max_s: int = 60
     max_bytes: int = 10_000_000
     concurrency: int = 4
 

@@ -2,7 +2,7 @@
 
 Reads ``FetchSettings``: ``user_agent``, ``connect_timeout_s``, ``read_timeout_s``, ``retries`` and
 ``backoff_s`` (urllib3 retries with exponential backoff on connection errors, 429 and 5xx, honouring
-Retry-After), ``max_bytes`` (bodies are streamed and cut off there) and ``concurrency`` (pool size).
+Retry-After up to ``retry_after_max_s``), ``max_bytes`` (bodies are streamed and cut off there) and ``concurrency`` (pool size).
 
 Every outcome is a value: a ``FetchedPage`` or a ``Failure`` with a short reason (``http_503``,
 ``timeout``, ``connection_error``, ``too_large``, ``not_html``, ``robots_disallowed``, ...).
@@ -124,6 +124,7 @@ def make_session(settings: FetchSettings) -> requests.Session:
         status_forcelist=RETRY_STATUSES,
         allowed_methods=frozenset({"GET", "HEAD"}),
         respect_retry_after_header=True,
+        retry_after_max=settings.retry_after_max_s,
         raise_on_status=False,
     )
     adapter = HTTPAdapter(max_retries=retry, pool_connections=4, pool_maxsize=max(4, settings.concurrency))

@@ -95,10 +95,10 @@ def clean_database(database_url: str) -> str:
 
 @pytest.fixture
 def db(clean_database: str) -> Iterator[psycopg2.extensions.connection]:
-    """A connection to the emptied session database, in autocommit mode for plain reads."""
+    """A connection to the emptied session database, as the library uses them (not autocommit)."""
     conn = connect(clean_database)
-    conn.autocommit = True
     yield conn
+    conn.rollback()
     conn.close()
 
 
@@ -116,5 +116,5 @@ def settings(clean_database: str, demo_site: RunningSite, tmp_path: Path) -> Set
         database_url=clean_database,
         data_dir=tmp_path / "newsetl",
         demo_site_url=demo_site.base_url,
-        fetch=FetchSettings(retries=1, backoff_s=0.0, connect_timeout_s=2.0, read_timeout_s=5.0),
+        fetch=FetchSettings(retries=1, backoff_s=0.0, retry_after_max_s=0, connect_timeout_s=2.0, read_timeout_s=5.0),
     )

@@ -26,7 +26,10 @@ def reference_normalise(text: str) -> str:
         ("no-break spaces", CLEAN.replace(" ", "\u00a0")),
         ("narrow no-break space", CLEAN.replace("des Parks", "des\u202fParks")),
         ("soft hyphens", CLEAN.replace("Geschichte", "Ge\u00adschich\u00adte")),
-        ("zero-width characters", CLEAN.replace("Besuchs", "Be\u200bsu\u200cch\u200ds").replace("Gäste", "\ufeffGä\u2060ste")),
+        (
+            "zero-width characters",
+            CLEAN.replace("Besuchs", "Be\u200bsu\u200cch\u200ds").replace("Gäste", "\ufeffGä\u2060ste"),
+        ),
         ("decomposed Unicode", unicodedata.normalize("NFD", CLEAN)),
     ],
 )

@@ -33,8 +33,11 @@ def test_shipped_sources_file_loads_with_the_demo_url_filled_in() -> None:
         ('[[source]]\nname = "a"\nbase_url = "http://x/"\nlanguage = "de"\ndiscovery = ["ftp"]\n', "'ftp'"),
         ('[[source]]\nname = "a"\nbase_url = "http://x/"\nlanguage = "de"\ndiscovery = ["rss"]\n', "needs feed_url"),
         ('[[source]]\nname = "a"\nbase_url = "http://x/"\nlanguage = "de"\ncolour = 1\n', "unknown keys colour"),
-        ('[[source]]\nname = "a"\nbase_url = "http://x/"\nlanguage = "de"\nsitemap_url = "http://x/s"\n'
-         '[[source]]\nname = "a"\nbase_url = "http://y/"\nlanguage = "de"\nsitemap_url = "http://y/s"\n', "repeated: a"),
+        (
+            '[[source]]\nname = "a"\nbase_url = "http://x/"\nlanguage = "de"\nsitemap_url = "http://x/s"\n'
+            '[[source]]\nname = "a"\nbase_url = "http://y/"\nlanguage = "de"\nsitemap_url = "http://y/s"\n',
+            "repeated: a",
+        ),
         ("name = 1\n", r"no \[\[source\]\] tables"),
         ("[[source]\n", "sources file"),
     ],

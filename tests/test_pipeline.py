@@ -1,0 +1,208 @@
+"""``etl.pipeline``: a run against the real demo site loads exactly what the site published, once."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from etl.config import Settings
+from etl.demo_site.content import ArticleTruth
+from etl.demo_site.server import RunningSite
+from etl.pipeline import LoadCheckError, check_runs, run_source, run_sources
+from etl.records import Interval
+from etl.warehouse import connect
+
+SEED_FILE = Path(__file__).parent / "fixtures" / "seed-belta-htp-karamay.txt"
+SEED_PARAGRAPHS = [line for line in SEED_FILE.read_text("utf-8").splitlines() if line.strip()][:5]
+MAY_15 = Interval(datetime(2025, 5, 15, tzinfo=UTC), datetime(2025, 5, 16, tzinfo=UTC))
+MAY_15_16 = Interval(datetime(2025, 5, 15, tzinfo=UTC), datetime(2025, 5, 17, tzinfo=UTC))
+
+
+def truths(demo_site: RunningSite, interval: Interval, edition: str | None = None) -> list[ArticleTruth]:
+    return [t for t in demo_site.site.articles(edition) if interval.contains(t.published_at)]
+
+
+def loadable(truth: ArticleTruth) -> bool:
+    return truth.status == 200 and not truth.robots_disallowed
+
+
+def article_row(conn: psycopg2.extensions.connection, url: str) -> tuple | None:
+    with conn.cursor() as cur:
+        cur.execute("select title, published_at, language, authors, section from articles where url = %s", (url,))
+        return cur.fetchone()
+
+
+def article_paragraphs(conn: psycopg2.extensions.connection, url: str) -> list[str]:
+    with conn.cursor() as cur:
+        cur.execute(
+            "select p.text from articles a join article_paragraphs ap using (article_id) "
+            "join paragraphs p using (paragraph_key) where a.url = %s order by ap.position",
+            (url,),
+        )
+        return [row[0] for row in cur]
+
+
+def table_contents(conn: psycopg2.extensions.connection) -> dict[str, list[tuple]]:
+    """Every user-visible row of the data tables, run-independent columns only."""
+    statements = {
+        "sources": "select source_name, base_url, language from sources order by 1",
+        "articles": "select source_name, url, title, published_at, language, authors, section, fetched_at, "
+        "encode(body_hash, 'hex'), paragraph_count, repeats_removed, run_id from articles order by url",
+        "paragraphs": "select encode(paragraph_key, 'hex'), text, first_seen_at from paragraphs order by 1",
+        "article_paragraphs": "select a.url, ap.position, encode(ap.paragraph_key, 'hex') from article_paragraphs ap "
+        "join articles a using (article_id) order by 1, 2",
+    }
+    result = {}
+    with conn.cursor() as cur:
+        for name, statement in statements.items():
+            cur.execute(statement)
+            result[name] = cur.fetchall()
+    return result
+
+
+def test_seed_article_holds_its_five_paragraphs_once_in_order(
+    settings: Settings, demo_site: RunningSite, db: psycopg2.extensions.connection
+) -> None:
+    run_source(settings, "demo-de", MAY_15)
+    seed = next(t for t in demo_site.site.articles("de") if t.kind == "seed")
+    url = demo_site.base_url + seed.path
+    title, published_at, language, _authors, _section = article_row(db, url)
+    assert title == "Stärkung der technologischen Beziehungen: der High-Tech Park prüfte die Zusammenarbeit mit China"
+    assert published_at.astimezone(UTC).date() == date(2025, 5, 15)
+    assert language == "de"
+    assert article_paragraphs(db, url) == SEED_PARAGRAPHS
+
+
+def test_noisy_seed_variant_holds_the_same_five_paragraphs(
+    settings: Settings, demo_site: RunningSite, db: psycopg2.extensions.connection
+) -> None:
+    run_source(settings, "demo-de", MAY_15)
+    noisy = next(t for t in demo_site.site.articles("de") if t.kind == "seed_noisy")
+    assert len(noisy.paragraphs) > 5
+    assert article_paragraphs(db, demo_site.base_url + noisy.path) == SEED_PARAGRAPHS
+    with db.cursor() as cur:
+        cur.execute("select repeats_removed from articles where url = %s", (demo_site.base_url + noisy.path,))
+        assert cur.fetchone()[0] == len(noisy.paragraphs) - 5
+
+
+def test_every_source_loads_exactly_the_articles_the_site_published(
+    settings: Settings, demo_site: RunningSite, db: psycopg2.extensions.connection
+) -> None:
+    summaries = run_sources(settings, MAY_15_16)
+    assert {s.status for s in summaries} == {"success"}
+    expected = [t for t in truths(demo_site, MAY_15_16) if loadable(t)]
+    with db.cursor() as cur:
+        cur.execute("select url from articles order by url")
+        loaded = [row[0] for row in cur]
+    assert sorted(demo_site.base_url + t.path for t in expected) == loaded
+    for truth in expected:
+        url = demo_site.base_url + truth.path
+        assert article_paragraphs(db, url) == list(truth.unique_paragraphs), truth.path
+        title, published_at, language, authors, section = article_row(db, url)
+        assert (title, published_at, language, tuple(authors), section) == (
+            truth.title,
+            truth.published_at,
+            truth.language,
+            truth.authors,
+            truth.section,
+        ), truth.path
+
+
+def test_running_an_interval_twice_yields_identical_rows(
+    settings: Settings, db: psycopg2.extensions.connection
+) -> None:
+    run_sources(settings, MAY_15_16)
+    first = table_contents(db)
+    db.rollback()
+    run_sources(settings, MAY_15_16)
+    second = table_contents(db)
+    assert first["articles"]
+    assert second == first
+    with db.cursor() as cur:
+        cur.execute("select status, count(*) from pipeline_runs group by status")
+        assert cur.fetchall() == [("success", 2 * len(first["sources"]))]
+
+
+def test_robots_disallowed_pages_are_not_loaded_and_are_recorded(
+    settings: Settings, demo_site: RunningSite, db: psycopg2.extensions.connection
+) -> None:
+    interval = Interval(datetime(2025, 5, 12, tzinfo=UTC), datetime(2025, 5, 19, tzinfo=UTC))
+    summary = run_source(settings, "demo-en", interval)
+    disallowed = [t for t in truths(demo_site, interval, "en") if t.robots_disallowed]
+    assert disallowed
+    assert summary.counts.robots_disallowed == len(disallowed)
+    with db.cursor() as cur:
+        cur.execute("select url from fetch_failures where reason = 'robots_disallowed' order by url")
+        assert [row[0] for row in cur] == sorted(demo_site.base_url + t.path for t in disallowed)
+        cur.execute("select count(*) from articles where url like %s", ("%/intern/%",))
+        assert cur.fetchone()[0] == 0
+
+
+def test_failing_pages_are_recorded_with_reason_and_status(
+    settings: Settings, demo_site: RunningSite, db: psycopg2.extensions.connection
+) -> None:
+    summary = run_source(settings, "demo-es", MAY_15)
+    failing = {demo_site.base_url + t.path: t.status for t in truths(demo_site, MAY_15, "es") if t.status != 200}
+    assert set(failing.values()) == {404, 503}
+    assert summary.counts.fetch_failed == len(failing)
+    with db.cursor() as cur:
+        cur.execute(
+            "select url, stage, reason, http_status from fetch_failures where stage = 'fetch' "
+            "and reason <> 'robots_disallowed'"
+        )
+        rows = cur.fetchall()
+    assert sorted(rows) == sorted((url, "fetch", f"http_{status}", status) for url, status in failing.items())
+
+
+def test_run_audit_row_counts_every_stage(
+    settings: Settings, demo_site: RunningSite, db: psycopg2.extensions.connection
+) -> None:
+    summary = run_source(settings, "demo-de", MAY_15)
+    day = truths(demo_site, MAY_15, "de")
+    with db.cursor() as cur:
+        cur.execute(
+            "select status, interval_start, interval_end, urls_discovered, pages_fetched, articles_loaded, "
+            "paragraphs_repeated, finished_at is not null from pipeline_runs where run_id = %s",
+            (summary.run_id,),
+        )
+        row = cur.fetchone()
+    fetched = [t for t in day if loadable(t)]
+    repeats = sum(len(t.paragraphs) - len(t.unique_paragraphs) for t in fetched)
+    assert row == ("success", MAY_15.start, MAY_15.end, len(day), len(fetched), len(fetched), repeats, True)
+    assert check_runs(settings, [summary.run_id]) == f"1 runs loaded {len(fetched)} articles"
+
+
+def test_check_runs_fails_loudly_for_a_failed_run(settings: Settings, tmp_path: Path) -> None:
+    broken = tmp_path / "sources.toml"
+    broken.write_text(
+        '[[source]]\nname = "demo-de"\nbase_url = "http://127.0.0.1:9/de/"\nlanguage = "de"\n'
+        'sitemap_url = "http://127.0.0.1:9/de/sitemap.xml"\n'
+    )
+    from dataclasses import replace
+
+    bad = replace(settings, sources_file=broken)
+    with pytest.raises(RuntimeError, match="no discovery method"):
+        run_source(bad, "demo-de", MAY_15)
+    conn = connect(settings.database_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("select run_id, status, error from pipeline_runs")
+            run_id, status, error = cur.fetchone()
+            cur.execute("select stage, reason from fetch_failures")
+            assert cur.fetchall() == [("discover", "connection_error")]
+    finally:
+        conn.close()
+    assert status == "failed" and "connection_error" in error
+    with pytest.raises(LoadCheckError, match=f"run {run_id} \\(demo-de\\) is failed"):
+        check_runs(settings, [run_id])
+
+
+def test_an_interval_with_no_articles_loads_nothing_and_succeeds(
+    settings: Settings, db: psycopg2.extensions.connection
+) -> None:
+    empty = Interval(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=1))
+    summary = run_source(settings, "demo-ru", empty)
+    assert (summary.status, summary.counts.urls_discovered, summary.articles_loaded) == ("success", 0, 0)
