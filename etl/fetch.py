@@ -2,7 +2,8 @@
 
 Reads ``FetchSettings``: ``user_agent``, ``connect_timeout_s``, ``read_timeout_s``, ``retries`` and
 ``backoff_s`` (urllib3 retries with exponential backoff on connection errors, 429 and 5xx, honouring
-Retry-After up to ``retry_after_max_s``), ``max_bytes`` (bodies are streamed and cut off there) and ``concurrency`` (pool size).
+Retry-After up to ``retry_after_max_s``), ``max_bytes`` (bodies are streamed and cut off there) and
+``concurrency`` (pool size).
 
 Every outcome is a value: a ``FetchedPage`` or a ``Failure`` with a short reason (``http_503``,
 ``timeout``, ``connection_error``, ``too_large``, ``not_html``, ``robots_disallowed``, ...).
