@@ -234,7 +234,7 @@ def _language(soup: BeautifulSoup, ld: dict, meta: dict[str, str]) -> str | None
         meta.get("content-language"),
     )
     for value in candidates:
-        if isinstance(value, str) and (match := re.match(r"\s*([A-Za-z]{2,3})\b", value)):
+        if isinstance(value, str) and (match := re.match(r"\s*([A-Za-z]{2,3})(?:[-_\s]|$)", value)):
             return match.group(1).lower()
     return None
 

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import requests
 from protego import Protego
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from etl.config import FetchSettings
@@ -97,7 +98,8 @@ class Fetcher:
         except requests.exceptions.Timeout as exc:
             return self._failure(url, "timeout", None, str(exc))
         except requests.exceptions.ConnectionError as exc:
-            return self._failure(url, "connection_error", None, str(exc))
+            reason = "timeout" if _is_read_timeout(exc) else "connection_error"
+            return self._failure(url, reason, None, str(exc))
         except requests.exceptions.RequestException as exc:
             return self._failure(url, "request_error", None, str(exc))
 
@@ -135,6 +137,14 @@ def make_session(settings: FetchSettings) -> requests.Session:
     session.headers["User-Agent"] = settings.user_agent
     session.max_redirects = 5
     return session
+
+
+def _is_read_timeout(exc: requests.exceptions.ConnectionError) -> bool:
+    """requests reports a read timeout (after retries, or while streaming the body) as a ConnectionError."""
+    cause = exc.args[0] if exc.args else None
+    if isinstance(cause, MaxRetryError):
+        cause = cause.reason
+    return isinstance(cause, ReadTimeoutError)
 
 
 def _read_limited(response: requests.Response, max_bytes: int) -> bytes | None:

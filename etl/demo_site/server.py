@@ -1,0 +1,96 @@
+"""Serves the demo site over HTTP on localhost, so demos, tests and benchmarks never touch the internet.
+
+All page logic lives in ``DemoSite.response``; this module only maps requests onto it. Absolute URLs in
+pages follow the request's ``Host`` header, because the port is chosen at run time.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from etl.demo_site.content import DemoSite, SiteConfig, build_site
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunningSite:
+    base_url: str
+    site: DemoSite
+
+
+def _handler(site: DemoSite) -> type[BaseHTTPRequestHandler]:
+    class DemoSiteHandler(BaseHTTPRequestHandler):
+        server_version = "newsetl-demo/1.0"
+        protocol_version = "HTTP/1.1"
+
+        def _respond(self, with_body: bool) -> None:
+            host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+            status, content_type, body = site.response(self.path, f"http://{host}")
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            if status == 503:
+                self.send_header("Retry-After", "120")
+            self.end_headers()
+            if with_body:
+                self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            self._respond(with_body=True)
+
+        def do_HEAD(self) -> None:
+            self._respond(with_body=False)
+
+        def log_message(self, format: str, *args: object) -> None:
+            logger.debug("demo site: " + format, *args)
+
+    return DemoSiteHandler
+
+
+def _server(site: DemoSite, host: str, port: int) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer((host, port), _handler(site))
+    server.daemon_threads = True
+    return server
+
+
+def _base_url(server: ThreadingHTTPServer) -> str:
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}"
+
+
+@contextmanager
+def running_demo_site(
+    config: SiteConfig | None = None, host: str = "127.0.0.1", port: int = 0
+) -> Iterator[RunningSite]:
+    """Serve the site from a daemon thread for the duration of the block; port 0 picks a free port."""
+    site = build_site(config)
+    server = _server(site, host, port)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+    thread.start()
+    try:
+        yield RunningSite(base_url=_base_url(server), site=site)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def serve_forever(config: SiteConfig | None = None, host: str = "127.0.0.1", port: int = 8765) -> None:
+    """Serve until interrupted, printing where each edition lives (for ``python -m etl demo-site``)."""
+    site = build_site(config)
+    with _server(site, host, port) as server:
+        base_url = _base_url(server)
+        print(f"demo site: {base_url}/ ({len(site.entries())} articles)", flush=True)
+        for edition in site.editions:
+            print(f"  {edition.name:7} {base_url}{edition.path_prefix}  {edition.title}", flush=True)
+        print(f"  robots  {base_url}/robots.txt", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("demo site: stopped", flush=True)

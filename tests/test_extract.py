@@ -1,0 +1,106 @@
+"""``etl.extract``: metadata with fallbacks, and the main text without the page's chrome.
+
+Golden fixtures in ``tests/fixtures/extract``: each ``NAME.html`` has the expected result beside it in
+``NAME.json``. The demo site's pages, in five different templates, are checked against its ground truth.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from etl.demo_site.content import DemoSite, build_site
+from etl.extract import Extracted, extract, is_boilerplate, link_density
+from etl.normalise import normalise
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+GOLDEN = sorted(p.stem for p in FIXTURES.glob("*.html"))
+BASE = "http://127.0.0.1:8765"
+
+
+def as_json(found: Extracted) -> dict[str, object]:
+    return {
+        "url": found.url,
+        "title": found.title,
+        "published_at": found.published_at.isoformat() if found.published_at else None,
+        "language": found.language,
+        "authors": list(found.authors),
+        "section": found.section,
+        "paragraphs": list(found.paragraphs),
+    }
+
+
+@pytest.fixture(scope="module")
+def site() -> DemoSite:
+    return build_site()
+
+
+@pytest.mark.parametrize("name", GOLDEN)
+def test_golden_fixture(name: str) -> None:
+    expected = json.loads((FIXTURES / f"{name}.json").read_text("utf-8"))
+    assert as_json(extract((FIXTURES / f"{name}.html").read_bytes())) == expected
+
+
+@pytest.mark.parametrize("edition", ["de", "es", "ru", "en", "mirror"])
+def test_demo_pages_of_every_template_match_the_ground_truth(site: DemoSite, edition: str) -> None:
+    checked = 0
+    for truth in site.articles(edition):
+        if truth.status != 200 or truth.published_at.date().isoformat() != "2025-05-15":
+            continue
+        status, _, body = site.response(truth.path, BASE)
+        found = extract(body, url=BASE + truth.path)
+        assert status == 200
+        assert [normalise(p) for p in found.paragraphs] == [normalise(p) for p in truth.paragraphs], truth.path
+        assert (found.title, found.published_at, found.language, found.authors, found.section) == (
+            truth.title,
+            truth.published_at,
+            truth.language,
+            truth.authors,
+            truth.section,
+        ), truth.path
+        assert found.url == BASE + truth.path
+        checked += 1
+    assert checked >= 10
+
+
+def test_http_charset_decodes_a_page_without_a_meta_charset() -> None:
+    html = "<html><body><article><p>Привет из Минска, здесь идёт дождь и дует ветер.</p></article></body></html>"
+    found = extract(html.encode("koi8-r"), charset="koi8-r")
+    assert found.paragraphs == ("Привет из Минска, здесь идёт дождь и дует ветер.",)
+
+
+def test_site_selector_overrides_automatic_detection() -> None:
+    html = b"""<html><body>
+        <div id="teasers"><p>A long teaser paragraph that scores higher than the real body of this page does.</p>
+        <p>Another long teaser paragraph that makes this container the heaviest one on the page.</p></div>
+        <div id="story"><p>The short real story.</p></div></body></html>"""
+    assert extract(html).paragraphs[0].startswith("A long teaser")
+    assert extract(html, selector="#story").paragraphs == ("The short real story.",)
+
+
+@pytest.mark.parametrize(
+    ("markup", "chrome"),
+    [
+        ('<div class="share-bar">x</div>', True),
+        ('<div id="cookie-consent">x</div>', True),
+        ('<section class="related_news">x</section>', True),
+        ('<div role="navigation">x</div>', True),
+        ('<div hidden>x</div>', True),
+        ('<div style="display: none">x</div>', True),
+        ('<div class="article-body">x</div>', False),
+        ('<div class="story-body share-free">x</div>', False),
+        ('<div class="shared-values">x</div>', False),
+        ("<div>x</div>", False),
+    ],
+)
+def test_is_boilerplate(markup: str, chrome: bool) -> None:
+    tag = BeautifulSoup(markup, "lxml").find("div") or BeautifulSoup(markup, "lxml").find("section")
+    assert is_boilerplate(tag) is chrome
+
+
+def test_link_density() -> None:
+    tag = BeautifulSoup('<p>abcd <a href="/">efgh</a></p>', "lxml").p
+    assert link_density(tag) == pytest.approx(0.5)

@@ -1,0 +1,167 @@
+"""``etl.fetch``: every outcome against a real local HTTP server is a page or a failure with a reason."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from etl.config import FetchSettings
+from etl.fetch import Fetcher
+from etl.records import Failure, FetchedPage, Source
+
+HTML = "<html><head><title>Ok</title></head><body><p>Grüße aus Minsk.</p></body></html>"
+
+
+class Server:
+    """A local server whose paths each misbehave in one way; it remembers what was requested."""
+
+    def __init__(self) -> None:
+        self.requested: list[str] = []
+        self.flaky_calls = 0
+        self.lock = threading.Lock()
+
+
+def make_handler(state: Server) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+        def send(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8",
+                 headers: dict[str, str] | None = None) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for key, value in (headers or {}).items():
+                self.send_header(key, value)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            with state.lock:
+                state.requested.append(self.path)
+            if self.path == "/robots.txt":
+                self.send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
+            elif self.path in ("/ok", "/private/page"):
+                self.send(200, HTML.encode())
+            elif self.path == "/big":
+                self.send(200, b"<p>" + b"x" * 300_000 + b"</p>")
+            elif self.path == "/text":
+                self.send(200, b"just text", "text/plain")
+            elif self.path == "/slow":
+                time.sleep(1.5)
+                self.send(200, HTML.encode())
+            elif self.path == "/loop":
+                self.send(302, b"", headers={"Location": "/loop"})
+            elif self.path == "/moved":
+                self.send(301, b"", headers={"Location": "/ok"})
+            elif self.path == "/flaky":
+                with state.lock:
+                    state.flaky_calls += 1
+                    calls = state.flaky_calls
+                if calls == 1:
+                    self.send(503, b"busy", headers={"Retry-After": "0"})
+                else:
+                    self.send(200, HTML.encode())
+            elif self.path == "/down":
+                self.send(503, b"down", headers={"Retry-After": "3600"})
+            else:
+                self.send(404, b"not here")
+
+    return Handler
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[str, Server]]:
+    state = Server()
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", state
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def fetcher_for(base: str, **settings: object) -> Fetcher:
+    defaults: dict[str, object] = {"retries": 1, "backoff_s": 0.0, "read_timeout_s": 5.0, "retry_after_max_s": 0}
+    fetch_settings = FetchSettings(**{**defaults, **settings})
+    return Fetcher(fetch_settings, Source(name="local", base_url=base + "/", language="de"))
+
+
+def test_an_html_page_is_fetched_with_its_final_url(server: tuple[str, Server]) -> None:
+    base, _ = server
+    page = fetcher_for(base).fetch_page(base + "/moved")
+    assert isinstance(page, FetchedPage)
+    assert (page.status, page.final_url) == (200, base + "/ok")
+    assert page.content.decode("utf-8") == HTML
+    assert page.content_type.startswith("text/html")
+
+
+def test_robots_disallowed_page_is_never_requested(server: tuple[str, Server]) -> None:
+    base, state = server
+    result = fetcher_for(base).fetch_page(base + "/private/page")
+    assert isinstance(result, Failure)
+    assert result.reason == "robots_disallowed"
+    assert "/private/page" not in state.requested
+    assert state.requested == ["/robots.txt"]
+
+
+def test_robots_txt_is_read_once_per_run(server: tuple[str, Server]) -> None:
+    base, state = server
+    fetcher = fetcher_for(base)
+    for _ in range(3):
+        fetcher.fetch_page(base + "/ok")
+    assert state.requested.count("/robots.txt") == 1
+
+
+def test_a_transient_503_is_retried(server: tuple[str, Server]) -> None:
+    base, state = server
+    page = fetcher_for(base).fetch_page(base + "/flaky")
+    assert isinstance(page, FetchedPage)
+    assert state.flaky_calls == 2
+
+
+def test_a_persistent_503_fails_after_retries_without_waiting_an_hour(server: tuple[str, Server]) -> None:
+    base, state = server
+    result = fetcher_for(base, retries=2).fetch_page(base + "/down")
+    assert isinstance(result, Failure)
+    assert (result.reason, result.http_status) == ("http_503", 503)
+    assert state.requested.count("/down") == 3
+
+
+@pytest.mark.parametrize(
+    ("path", "settings", "reason", "status"),
+    [
+        ("/missing", {}, "http_404", 404),
+        ("/text", {}, "not_html", 200),
+        ("/big", {"max_bytes": 100_000}, "too_large", 200),
+        ("/slow", {"read_timeout_s": 0.3, "retries": 0}, "timeout", None),
+        ("/loop", {}, "redirect_loop", None),
+    ],
+)
+def test_bad_pages_fail_with_a_reason(
+    server: tuple[str, Server], path: str, settings: dict[str, object], reason: str, status: int | None
+) -> None:
+    base, _ = server
+    result = fetcher_for(base, **settings).fetch_page(base + path)
+    assert isinstance(result, Failure)
+    assert (result.stage, result.reason, result.http_status) == ("fetch", reason, status)
+
+
+def test_an_unreachable_host_is_a_connection_error() -> None:
+    fetcher = fetcher_for("http://127.0.0.1:9", retries=0)
+    result = fetcher.get("http://127.0.0.1:9/x", expect_html=True)
+    assert isinstance(result, Failure)
+    assert result.reason == "connection_error"
+
+
+def test_user_agent_comes_from_settings(server: tuple[str, Server]) -> None:
+    base, _ = server
+    fetcher = fetcher_for(base, user_agent="newsetl-test/1.0 (+http://example.test/contact)")
+    assert fetcher.session.headers["User-Agent"] == "newsetl-test/1.0 (+http://example.test/contact)"
