@@ -139,6 +139,9 @@ def test_robots_disallowed_pages_are_not_loaded_and_are_recorded(
         assert [row[0] for row in cur] == sorted(demo_site.base_url + t.path for t in disallowed)
         cur.execute("select count(*) from articles where url like %s", ("%/intern/%",))
         assert cur.fetchone()[0] == 0
+    requested = set(demo_site.requested.paths())
+    assert "/robots.txt" in requested
+    assert not requested & {t.path for t in disallowed}
 
 
 def test_failing_pages_are_recorded_with_reason_and_status(

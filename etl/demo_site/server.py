@@ -20,16 +20,38 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class RunningSite:
+    """A site being served: where, what, and every path requested so far (so tests can prove a page was
+    never fetched)."""
+
     base_url: str
     site: DemoSite
+    requested: RequestLog
 
 
-def _handler(site: DemoSite) -> type[BaseHTTPRequestHandler]:
+class RequestLog:
+    """Thread-safe record of requested paths."""
+
+    def __init__(self) -> None:
+        self._paths: list[str] = []
+        self._lock = threading.Lock()
+
+    def add(self, path: str) -> None:
+        with self._lock:
+            self._paths.append(path)
+
+    def paths(self) -> list[str]:
+        with self._lock:
+            return list(self._paths)
+
+
+def _handler(site: DemoSite, log: RequestLog | None = None) -> type[BaseHTTPRequestHandler]:
     class DemoSiteHandler(BaseHTTPRequestHandler):
         server_version = "newsetl-demo/1.0"
         protocol_version = "HTTP/1.1"
 
         def _respond(self, with_body: bool) -> None:
+            if log is not None:
+                log.add(self.path)
             host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
             status, content_type, body = site.response(self.path, f"http://{host}")
             self.send_response(status)
@@ -53,8 +75,8 @@ def _handler(site: DemoSite) -> type[BaseHTTPRequestHandler]:
     return DemoSiteHandler
 
 
-def _server(site: DemoSite, host: str, port: int) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), _handler(site))
+def _server(site: DemoSite, host: str, port: int, log: RequestLog | None = None) -> ThreadingHTTPServer:
+    server = ThreadingHTTPServer((host, port), _handler(site, log))
     server.daemon_threads = True
     return server
 
@@ -70,11 +92,12 @@ def running_demo_site(
 ) -> Iterator[RunningSite]:
     """Serve the site from a daemon thread for the duration of the block; port 0 picks a free port."""
     site = build_site(config)
-    server = _server(site, host, port)
+    log = RequestLog()
+    server = _server(site, host, port, log)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
     thread.start()
     try:
-        yield RunningSite(base_url=_base_url(server), site=site)
+        yield RunningSite(base_url=_base_url(server), site=site, requested=log)
     finally:
         server.shutdown()
         server.server_close()
