@@ -41,8 +41,8 @@ def run_demo(settings: Settings, config: SiteConfig) -> int:
                 f"cannot serve the demo site on {settings.demo_site_url} ({exc}); "
                 "stop what uses that port or set NEWSETL_DEMO_SITE_URL=http://127.0.0.1:<free port>"
             ) from exc
-        settings = replace(settings, demo_site_url=running.base_url)
         url = database_url(settings)
+        settings = replace(settings, demo_site_url=running.base_url, database_url=url)
         conn = connect(url)
         try:
             applied = migrate(conn)

@@ -1,9 +1,9 @@
 """Fetch pages politely: one pooled ``requests`` session per source, retries, timeouts, robots.txt.
 
 Reads ``FetchSettings``: ``user_agent``, ``connect_timeout_s``, ``read_timeout_s``, ``retries`` and
-``backoff_s`` (urllib3 retries with exponential backoff on connection errors, 429 and 5xx, honouring
-Retry-After up to ``retry_after_max_s``), ``max_bytes`` (bodies are streamed and cut off there) and
-``concurrency`` (pool size).
+``backoff_s`` (urllib3 retries with exponential backoff on connection errors, 429 and 5xx), and
+``retry_after_max_s`` (a Retry-After up to this is honoured; a longer one fails the page at once),
+``max_bytes`` (bodies are streamed and cut off there) and ``concurrency`` (pool size).
 
 Every outcome is a value: a ``FetchedPage`` or a ``Failure`` with a short reason (``http_503``,
 ``timeout``, ``connection_error``, ``too_large``, ``not_html``, ``robots_disallowed``, ...).
@@ -14,12 +14,15 @@ from __future__ import annotations
 import logging
 import time
 from datetime import UTC, datetime
+from types import TracebackType
 from urllib.parse import urlsplit
 
 import requests
 from protego import Protego
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import MaxRetryError, ReadTimeoutError
+from urllib3.connectionpool import ConnectionPool
+from urllib3.exceptions import InvalidHeader, MaxRetryError, ReadTimeoutError, ResponseError
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from etl.config import FetchSettings
@@ -115,9 +118,36 @@ class Fetcher:
         )
 
 
+class PoliteRetry(Retry):
+    """urllib3 retries that give up at once when the server asks to wait longer than we are willing to.
+
+    Waiting part of a long Retry-After and asking again would ignore the server's request anyway; the page
+    is recorded as failed and the next run tries again.
+    """
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> Retry:
+        header = response.headers.get("Retry-After") if response is not None else None
+        if header and self.respect_retry_after_header:
+            try:
+                wait_s = Retry.parse_retry_after(self.new(retry_after_max=10**9), header)
+            except InvalidHeader:
+                wait_s = 0.0
+            if wait_s > self.retry_after_max:
+                raise MaxRetryError(_pool, url, ResponseError(f"Retry-After {header} exceeds the cap"))
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
 def make_session(settings: FetchSettings) -> requests.Session:
     """A session with pooled connections and urllib3 retries as the settings say."""
-    retry = Retry(
+    retry = PoliteRetry(
         total=settings.retries,
         connect=settings.retries,
         read=settings.retries,

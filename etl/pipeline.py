@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from itertools import islice
 
@@ -77,6 +77,7 @@ def run_sources(
     names = list(source_names) if source_names else [s.name for s in sources]
     for name in names:
         find_source(sources, name)
+    settings = replace(settings, database_url=database_url(settings))
     return [run_source(settings, name, interval, dag_run_id=dag_run_id) for name in names]
 
 

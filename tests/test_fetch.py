@@ -32,8 +32,13 @@ def make_handler(state: Server) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: object) -> None:
             return
 
-        def send(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8",
-                 headers: dict[str, str] | None = None) -> None:
+        def send(
+            self,
+            status: int,
+            body: bytes,
+            content_type: str = "text/html; charset=utf-8",
+            headers: dict[str, str] | None = None,
+        ) -> None:
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -68,6 +73,8 @@ def make_handler(state: Server) -> type[BaseHTTPRequestHandler]:
                     self.send(503, b"busy", headers={"Retry-After": "0"})
                 else:
                     self.send(200, HTML.encode())
+            elif self.path == "/busy":
+                self.send(503, b"busy", headers={"Retry-After": "0"})
             elif self.path == "/down":
                 self.send(503, b"down", headers={"Retry-After": "3600"})
             else:
@@ -127,12 +134,12 @@ def test_a_transient_503_is_retried(server: tuple[str, Server]) -> None:
     assert state.flaky_calls == 2
 
 
-def test_a_persistent_503_fails_after_retries_without_waiting_an_hour(server: tuple[str, Server]) -> None:
+def test_a_persistent_503_fails_after_its_retries(server: tuple[str, Server]) -> None:
     base, state = server
-    result = fetcher_for(base, retries=2).fetch_page(base + "/down")
+    result = fetcher_for(base, retries=2).fetch_page(base + "/busy")
     assert isinstance(result, Failure)
     assert (result.reason, result.http_status) == ("http_503", 503)
-    assert state.requested.count("/down") == 3
+    assert state.requested.count("/busy") == 3
 
 
 @pytest.mark.parametrize(
@@ -165,3 +172,11 @@ def test_user_agent_comes_from_settings(server: tuple[str, Server]) -> None:
     base, _ = server
     fetcher = fetcher_for(base, user_agent="newsetl-test/1.0 (+http://example.test/contact)")
     assert fetcher.session.headers["User-Agent"] == "newsetl-test/1.0 (+http://example.test/contact)"
+
+
+def test_a_retry_after_beyond_the_cap_fails_at_once(server: tuple[str, Server]) -> None:
+    base, state = server
+    result = fetcher_for(base, retries=3, retry_after_max_s=5).fetch_page(base + "/down")
+    assert isinstance(result, Failure)
+    assert (result.reason, result.http_status) == ("http_503", 503)
+    assert state.requested.count("/down") == 1
