@@ -80,16 +80,31 @@ def database_url(server_url: str) -> Iterator[str]:
     admin.close()
 
 
-@pytest.fixture
-def clean_database(database_url: str) -> str:
-    """The session database with every data table emptied (schema and migrations kept)."""
-    conn = connect(database_url)
+def empty_data_tables(url: str) -> None:
+    """Empty every data table (schema and migrations kept)."""
+    conn = connect(url)
     try:
         with conn, conn.cursor() as cur:
             tables = sql.SQL(", ").join(sql.Identifier(t) for t in DATA_TABLES)
             cur.execute(sql.SQL("truncate {} restart identity cascade").format(tables))
     finally:
         conn.close()
+
+
+def settings_for(database_url: str, demo_site: RunningSite, data_dir: Path) -> Settings:
+    """Settings for a pipeline run against the session database and demo site, with quick retries."""
+    return Settings(
+        database_url=database_url,
+        data_dir=data_dir,
+        demo_site_url=demo_site.base_url,
+        fetch=FetchSettings(retries=1, backoff_s=0.0, retry_after_max_s=0, connect_timeout_s=2.0, read_timeout_s=5.0),
+    )
+
+
+@pytest.fixture
+def clean_database(database_url: str) -> str:
+    """The session database with every data table emptied."""
+    empty_data_tables(database_url)
     return database_url
 
 
@@ -112,9 +127,4 @@ def demo_site() -> Iterator[RunningSite]:
 @pytest.fixture
 def settings(clean_database: str, demo_site: RunningSite, tmp_path: Path) -> Settings:
     """Settings for a pipeline run against the emptied database and the session's demo site."""
-    return Settings(
-        database_url=clean_database,
-        data_dir=tmp_path / "newsetl",
-        demo_site_url=demo_site.base_url,
-        fetch=FetchSettings(retries=1, backoff_s=0.0, retry_after_max_s=0, connect_timeout_s=2.0, read_timeout_s=5.0),
-    )
+    return settings_for(clean_database, demo_site, tmp_path / "newsetl")
