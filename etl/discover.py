@@ -24,7 +24,7 @@ import feedparser
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from etl.dates import parse_datetime
+from etl.dates import day_start, parse_datetime
 from etl.records import DiscoveredUrl, Failure, FetchedPage, Interval, Source
 from etl.urls import canonical_url, is_allowed
 
@@ -145,7 +145,7 @@ def _archive(source: Source, interval: Interval, get: Getter) -> Iterator[Discov
     assert source.archive_url is not None and source.article_url_pattern is not None
     pattern = re.compile(source.article_url_pattern)
     day = interval.start.astimezone(UTC).date()
-    while datetime.combine(day, datetime.min.time(), UTC) < interval.end:
+    while day_start(day) < interval.end:
         url = source.archive_url.replace("{date}", day.isoformat())
         soup = BeautifulSoup(_document(get, url), "lxml")
         for link in soup.find_all("a", href=True):

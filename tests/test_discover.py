@@ -16,8 +16,13 @@ from etl.sources import load_sources
 
 MAY_15 = Interval(datetime(2025, 5, 15, tzinfo=UTC), datetime(2025, 5, 16, tzinfo=UTC))
 MAY_18 = Interval(datetime(2025, 5, 18, tzinfo=UTC), datetime(2025, 5, 19, tzinfo=UTC))
-SITE = Source(name="s", base_url="http://news.test/", language="en", sitemap_url="http://news.test/sitemap.xml",
-              allowed_hosts=("news.test",))
+SITE = Source(
+    name="s",
+    base_url="http://news.test/",
+    language="en",
+    sitemap_url="http://news.test/sitemap.xml",
+    allowed_hosts=("news.test",),
+)
 
 
 def demo_source(base_url: str, edition: str, *methods: str) -> Source:
@@ -78,8 +83,10 @@ def test_feed_entries_in_the_interval(demo_site: RunningSite) -> None:
 
 
 def test_next_method_is_used_when_the_first_fails_and_the_failure_is_kept(demo_site: RunningSite) -> None:
-    source = replace(demo_source(demo_site.base_url, "en", "sitemap", "archive"),
-                     sitemap_url=demo_site.base_url + "/en/no-such-sitemap.xml")
+    source = replace(
+        demo_source(demo_site.base_url, "en", "sitemap", "archive"),
+        sitemap_url=demo_site.base_url + "/en/no-such-sitemap.xml",
+    )
     found, failures = discover(source, MAY_15, live_getter(source))
     assert [(f.stage, f.reason, f.http_status) for f in failures] == [("discover", "http_404", 404)]
     assert sorted(d.url for d in found) == day_urls(demo_site, "en", MAY_15, listed_only=True)

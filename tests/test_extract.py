@@ -88,7 +88,7 @@ def test_site_selector_overrides_automatic_detection() -> None:
         ('<div id="cookie-consent">x</div>', True),
         ('<section class="related_news">x</section>', True),
         ('<div role="navigation">x</div>', True),
-        ('<div hidden>x</div>', True),
+        ("<div hidden>x</div>", True),
         ('<div style="display: none">x</div>', True),
         ('<div class="article-body">x</div>', False),
         ('<div class="story-body share-free">x</div>', False),

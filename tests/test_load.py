@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -13,6 +14,7 @@ from etl.load import copy_field, load_batch, register_source
 from etl.normalise import paragraph_key
 from etl.records import Article, Failure, Source
 from etl.sql import query
+from etl.warehouse import connect
 
 SOURCE = Source(name="test-src", base_url="http://example.test/", language="de")
 FETCHED = datetime(2025, 5, 15, 12, 0, tzinfo=UTC)
@@ -155,3 +157,39 @@ def test_a_failing_batch_writes_nothing(db: psycopg2.extensions.connection) -> N
 )
 def test_copy_field_escapes_for_copy_text_format(value: object, field: str) -> None:
     assert copy_field(value) == field
+
+
+def test_concurrent_loads_of_overlapping_batches_leave_the_same_rows(
+    db: psycopg2.extensions.connection, clean_database: str
+) -> None:
+    run_id = start_run(db)
+    db.commit()
+    shared = [
+        dedup_article(make_article(f"http://example.test/{i}", (f"Shared {i}.", "Common line."))) for i in range(30)
+    ]
+    only_a = [dedup_article(make_article("http://example.test/a", ("Only a.", "Common line.")))]
+    only_b = [dedup_article(make_article("http://example.test/b", ("Only b.", "Common line.")))]
+    errors: list[BaseException] = []
+
+    def load(batch: list) -> None:
+        conn = connect(clean_database)
+        try:
+            load_batch(conn, run_id, SOURCE.name, batch, [])
+        except BaseException as exc:  # surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            conn.close()
+
+    threads = [
+        threading.Thread(target=load, args=(shared + only_a,)),
+        threading.Thread(target=load, args=(list(reversed(shared)) + only_b,)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    contents = snapshot(db)
+    assert len(contents["articles"]) == 32
+    assert len(contents["paragraphs"]) == 33
+    assert len(contents["article_paragraphs"]) == 64
