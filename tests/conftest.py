@@ -128,3 +128,14 @@ def demo_site() -> Iterator[RunningSite]:
 def settings(clean_database: str, demo_site: RunningSite, tmp_path: Path) -> Settings:
     """Settings for a pipeline run against the emptied database and the session's demo site."""
     return settings_for(clean_database, demo_site, tmp_path / "newsetl")
+
+
+def stored_paragraphs(conn: psycopg2.extensions.connection, url: str) -> list[str]:
+    """The warehouse's text of the article at ``url``: its paragraphs in position order."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "select p.text from articles a join article_paragraphs ap using (article_id) "
+            "join paragraphs p using (paragraph_key) where a.url = %s order by ap.position",
+            (url,),
+        )
+        return [row[0] for row in cur]

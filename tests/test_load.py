@@ -15,6 +15,7 @@ from etl.normalise import paragraph_key
 from etl.records import Article, Failure, Source
 from etl.sql import query
 from etl.warehouse import connect
+from tests.conftest import stored_paragraphs
 
 SOURCE = Source(name="test-src", base_url="http://example.test/", language="de")
 FETCHED = datetime(2025, 5, 15, 12, 0, tzinfo=UTC)
@@ -66,16 +67,6 @@ def snapshot(conn: psycopg2.extensions.connection) -> dict[str, list[tuple]]:
         return result
 
 
-def article_texts(conn: psycopg2.extensions.connection, url: str) -> list[str]:
-    with conn.cursor() as cur:
-        cur.execute(
-            "select p.text from articles a join article_paragraphs ap using (article_id) "
-            "join paragraphs p using (paragraph_key) where a.url = %s order by ap.position",
-            (url,),
-        )
-        return [row[0] for row in cur]
-
-
 def test_loading_the_same_batch_twice_changes_nothing(db: psycopg2.extensions.connection) -> None:
     run_id = start_run(db)
     batch = [dedup_article(make_article("http://example.test/a", ("One.", "Two.", "One.")))]
@@ -85,14 +76,14 @@ def test_loading_the_same_batch_twice_changes_nothing(db: psycopg2.extensions.co
     assert first.articles_changed == 1
     assert second.articles_changed == 0
     assert snapshot(db) == before
-    assert article_texts(db, "http://example.test/a") == ["One.", "Two."]
+    assert stored_paragraphs(db, "http://example.test/a") == ["One.", "Two."]
 
 
 def test_text_with_tabs_quotes_and_backslashes_survives_copy(db: psycopg2.extensions.connection) -> None:
     run_id = start_run(db)
     tricky = ("Line\tone\\two", 'Zeile mit\nUmbruch und "Zitat"', "\\N is not null")
     load_batch(db, run_id, SOURCE.name, [dedup_article(make_article("http://example.test/t", tricky))], [])
-    assert article_texts(db, "http://example.test/t") == list(tricky)
+    assert stored_paragraphs(db, "http://example.test/t") == list(tricky)
     with db.cursor() as cur:
         cur.execute("select title, authors from articles")
         assert cur.fetchone() == ('Tab\there, "quoted" and back\\slash', ['Anna "Ann" Muster', "Back\\Slash, Jr."])
@@ -104,7 +95,7 @@ def test_changed_article_replaces_its_paragraphs_and_keeps_shared_ones(db: psyco
     updated = make_article("http://example.test/a", ("One.", "Two, corrected."), fetched_at=FETCHED.replace(hour=13))
     result = load_batch(db, run_id, SOURCE.name, [dedup_article(updated)], [])
     assert result.articles_changed == 1
-    assert article_texts(db, "http://example.test/a") == ["One.", "Two, corrected."]
+    assert stored_paragraphs(db, "http://example.test/a") == ["One.", "Two, corrected."]
     with db.cursor() as cur:
         cur.execute("select count(*) from articles")
         assert cur.fetchone()[0] == 1

@@ -14,6 +14,7 @@ from etl.demo_site.server import RunningSite
 from etl.pipeline import LoadCheckError, check_runs, run_source, run_sources
 from etl.records import Interval
 from etl.warehouse import connect
+from tests.conftest import stored_paragraphs
 
 SEED_FILE = Path(__file__).parent / "fixtures" / "seed-belta-htp-karamay.txt"
 SEED_PARAGRAPHS = [line for line in SEED_FILE.read_text("utf-8").splitlines() if line.strip()][:5]
@@ -33,16 +34,6 @@ def article_row(conn: psycopg2.extensions.connection, url: str) -> tuple | None:
     with conn.cursor() as cur:
         cur.execute("select title, published_at, language, authors, section from articles where url = %s", (url,))
         return cur.fetchone()
-
-
-def article_paragraphs(conn: psycopg2.extensions.connection, url: str) -> list[str]:
-    with conn.cursor() as cur:
-        cur.execute(
-            "select p.text from articles a join article_paragraphs ap using (article_id) "
-            "join paragraphs p using (paragraph_key) where a.url = %s order by ap.position",
-            (url,),
-        )
-        return [row[0] for row in cur]
 
 
 def table_contents(conn: psycopg2.extensions.connection) -> dict[str, list[tuple]]:
@@ -73,7 +64,7 @@ def test_seed_article_holds_its_five_paragraphs_once_in_order(
     assert title == "Stärkung der technologischen Beziehungen: der High-Tech Park prüfte die Zusammenarbeit mit China"
     assert published_at.astimezone(UTC).date() == date(2025, 5, 15)
     assert language == "de"
-    assert article_paragraphs(db, url) == SEED_PARAGRAPHS
+    assert stored_paragraphs(db, url) == SEED_PARAGRAPHS
 
 
 def test_noisy_seed_variant_holds_the_same_five_paragraphs(
@@ -82,7 +73,7 @@ def test_noisy_seed_variant_holds_the_same_five_paragraphs(
     run_source(settings, "demo-de", MAY_15)
     noisy = next(t for t in demo_site.site.articles("de") if t.kind == "seed_noisy")
     assert len(noisy.paragraphs) > 5
-    assert article_paragraphs(db, demo_site.base_url + noisy.path) == SEED_PARAGRAPHS
+    assert stored_paragraphs(db, demo_site.base_url + noisy.path) == SEED_PARAGRAPHS
     with db.cursor() as cur:
         cur.execute("select repeats_removed from articles where url = %s", (demo_site.base_url + noisy.path,))
         assert cur.fetchone()[0] == len(noisy.paragraphs) - 5
@@ -100,7 +91,7 @@ def test_every_source_loads_exactly_the_articles_the_site_published(
     assert sorted(demo_site.base_url + t.path for t in expected) == loaded
     for truth in expected:
         url = demo_site.base_url + truth.path
-        assert article_paragraphs(db, url) == list(truth.unique_paragraphs), truth.path
+        assert stored_paragraphs(db, url) == list(truth.unique_paragraphs), truth.path
         title, published_at, language, authors, section = article_row(db, url)
         assert (title, published_at, language, tuple(authors), section) == (
             truth.title,
