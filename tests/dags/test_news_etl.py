@@ -1,0 +1,222 @@
+"""The ``news_etl`` DAG: it parses, its schedule covers whole UTC days, and a run loads exactly its day.
+
+Airflow reads its configuration once, when first imported, so this module imports ``airflow`` only inside
+fixtures and tests, after pointing ``AIRFLOW_HOME`` at a throwaway directory. ``dag.test()`` runs in a
+subprocess configured by environment alone, as a worker is, against a SQLite metadata database migrated
+once per session.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from etl.warehouse import connect
+
+if TYPE_CHECKING:
+    from airflow.dag_processing.dagbag import DagBag
+    from airflow.serialization.definitions.dag import SerializedDAG
+
+    from etl.demo_site.content import ArticleTruth
+    from etl.demo_site.server import RunningSite
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DAGS_FOLDER = REPO_ROOT / "dags"
+
+DAY = date(2025, 5, 15)
+MIDNIGHT = datetime(2025, 5, 15, tzinfo=UTC)
+NEXT_MIDNIGHT = MIDNIGHT + timedelta(days=1)
+
+# argv: dags folder, logical date (ISO, or "none"), result file.
+DAG_TEST_SCRIPT = """
+import json, sys
+from datetime import datetime
+from airflow.dag_processing.dagbag import DagBag
+
+dag = DagBag(dag_folder=sys.argv[1]).dags["news_etl"]
+logical_date = None if sys.argv[2] == "none" else datetime.fromisoformat(sys.argv[2])
+run = dag.test(logical_date=logical_date)
+result = {
+    "state": run.state,
+    "data_interval": [run.data_interval_start and run.data_interval_start.isoformat(),
+                      run.data_interval_end and run.data_interval_end.isoformat()],
+    "tasks": sorted([ti.task_id, ti.state, ti.try_number] for ti in run.get_task_instances()),
+}
+with open(sys.argv[3], "w") as out:
+    json.dump(result, out)
+"""
+
+
+@pytest.fixture(scope="session")
+def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment for Airflow: a throwaway home, our DAGs only, no AIRFLOW or NEWSETL settings from outside."""
+    home = tmp_path_factory.mktemp("airflow_home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "NEWSETL_"))}
+    env.update(
+        AIRFLOW_HOME=str(home),
+        AIRFLOW__CORE__DAGS_FOLDER=str(DAGS_FOLDER),
+        AIRFLOW__CORE__LOAD_EXAMPLES="False",
+        NEWSETL_DATA_DIR=str(home / "newsetl"),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def dagbag(airflow_env: dict[str, str]) -> DagBag:
+    """The DAG folder parsed in this process, as the DAG processor parses it."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key in ("AIRFLOW_HOME", "AIRFLOW__CORE__DAGS_FOLDER", "AIRFLOW__CORE__LOAD_EXAMPLES"):
+            patch.setenv(key, airflow_env[key])
+        from airflow.dag_processing.dagbag import DagBag
+
+        return DagBag(dag_folder=DAGS_FOLDER)
+
+
+@pytest.fixture(scope="session")
+def scheduler_dag(dagbag: DagBag) -> SerializedDAG:
+    """``news_etl`` as the scheduler sees it: serialised and read back, with Airflow core's timetable."""
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    return DagSerialization.deserialize_dag(DagSerialization.serialize_dag(dagbag.dags["news_etl"]))
+
+
+@pytest.fixture(scope="session")
+def airflow_metadata_env(airflow_env: dict[str, str]) -> dict[str, str]:
+    """``airflow_env`` with its SQLite metadata database migrated."""
+    run_logged([sys.executable, "-m", "airflow", "db", "migrate"], env=airflow_env, timeout=300)
+    return airflow_env
+
+
+def test_dags_folder_imports_without_errors(dagbag: DagBag) -> None:
+    assert dagbag.import_errors == {}
+    assert "news_etl" in dagbag.dag_ids
+
+
+def test_news_etl_maps_load_source_between_listing_and_checking(dagbag: DagBag) -> None:
+    dag = dagbag.dags["news_etl"]
+
+    assert set(dag.task_ids) == {"list_sources", "load_source", "check_load"}
+    assert dag.get_task("load_source").upstream_task_ids == {"list_sources"}
+    assert dag.get_task("load_source").is_mapped
+    assert dag.get_task("check_load").upstream_task_ids == {"load_source"}
+
+
+def test_news_etl_does_not_catch_up_and_retries_every_task(dagbag: DagBag) -> None:
+    dag = dagbag.dags["news_etl"]
+
+    assert dag.catchup is False
+    assert dag.start_date is not None and dag.start_date.utcoffset() == timedelta(0)
+    assert dag.tags
+    assert all(task.retries == 2 for task in dag.tasks)
+
+
+def test_scheduled_run_covers_its_logical_day_and_starts_when_the_day_ends(
+    scheduler_dag: SerializedDAG,
+) -> None:
+    (info,) = scheduler_dag.iter_dagrun_infos_between(MIDNIGHT, MIDNIGHT)
+
+    assert info.logical_date == MIDNIGHT
+    assert (info.data_interval.start, info.data_interval.end) == (MIDNIGHT, NEXT_MIDNIGHT)
+    assert info.run_after == NEXT_MIDNIGHT
+
+
+def test_nightly_runs_follow_each_other_day_by_day(scheduler_dag: SerializedDAG) -> None:
+    from airflow.timetables.base import DataInterval, TimeRestriction
+
+    previous_day = DataInterval(MIDNIGHT - timedelta(days=1), MIDNIGHT)
+    info = scheduler_dag.timetable.next_dagrun_info(
+        last_automated_data_interval=previous_day,
+        restriction=TimeRestriction(earliest=scheduler_dag.start_date, latest=None, catchup=True),
+    )
+
+    assert info is not None
+    assert (info.data_interval.start, info.data_interval.end) == (MIDNIGHT, NEXT_MIDNIGHT)
+
+
+@pytest.mark.parametrize("run_after", [NEXT_MIDNIGHT, NEXT_MIDNIGHT + timedelta(hours=7, minutes=30)])
+def test_manual_run_covers_the_last_complete_day(scheduler_dag: SerializedDAG, run_after: datetime) -> None:
+    interval = scheduler_dag.timetable.infer_manual_data_interval(run_after=run_after)
+
+    assert (interval.start, interval.end) == (MIDNIGHT, NEXT_MIDNIGHT)
+
+
+@pytest.mark.slow
+def test_dag_test_loads_exactly_the_days_articles(
+    airflow_metadata_env: dict[str, str],
+    clean_database: str,
+    demo_site: RunningSite,
+    tmp_path: Path,
+) -> None:
+    env = {
+        **airflow_metadata_env,
+        "NEWSETL_DATABASE_URL": clean_database,
+        "NEWSETL_DEMO_SITE_URL": demo_site.base_url,
+        # Fetch as the `settings` fixture of tests/conftest.py does, so a failing page costs seconds.
+        "NEWSETL_FETCH_RETRIES": "1",
+        "NEWSETL_FETCH_BACKOFF_S": "0.0",
+        "NEWSETL_FETCH_CONNECT_TIMEOUT_S": "2.0",
+        "NEWSETL_FETCH_READ_TIMEOUT_S": "5.0",
+    }
+
+    # dag.test() makes a manual run, which covers the last complete day before its logical date.
+    result = run_dag_test(NEXT_MIDNIGHT.isoformat(), env, tmp_path)
+
+    assert result["state"] == "success"
+    assert result["data_interval"] == [MIDNIGHT.isoformat(), NEXT_MIDNIGHT.isoformat()]
+    assert sorted(loaded_paths(clean_database)) == sorted(
+        truth.path for truth in demo_site.site.articles() if is_expected_on(DAY, truth)
+    )
+
+
+@pytest.mark.slow
+def test_run_without_logical_date_fails_at_once(airflow_metadata_env: dict[str, str], tmp_path: Path) -> None:
+    result = run_dag_test("none", airflow_metadata_env, tmp_path, timeout=180)
+
+    assert result["state"] == "failed"
+    assert result["data_interval"] == [None, None]
+    load_sources = [task for task in result["tasks"] if task[0] == "load_source"]
+    assert load_sources
+    assert all(state == "failed" and tries == 1 for _, state, tries in load_sources)
+
+
+def run_dag_test(logical_date: str, env: dict[str, str], tmp_path: Path, timeout: float = 900) -> dict[str, Any]:
+    """Run ``news_etl`` once with ``dag.test()`` in a fresh interpreter; return what the run did."""
+    result_file = tmp_path / "dag_test.json"
+    command = [sys.executable, "-c", DAG_TEST_SCRIPT, str(DAGS_FOLDER), logical_date, str(result_file)]
+    run_logged(command, env=env, timeout=timeout)
+    return json.loads(result_file.read_text())
+
+
+def is_expected_on(day: date, truth: ArticleTruth) -> bool:
+    """Whether a demo article belongs to ``day``'s load: published that UTC day, served, and allowed."""
+    return truth.published_at.astimezone(UTC).date() == day and truth.status == 200 and not truth.robots_disallowed
+
+
+def loaded_paths(database_url: str) -> list[str]:
+    """URL paths of every row in ``articles``, duplicates kept so an article loaded twice shows."""
+    conn = connect(database_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("select url from articles")
+            return [urlsplit(url).path for (url,) in cur.fetchall()]
+    finally:
+        conn.close()
+
+
+def run_logged(command: list[str], env: dict[str, str], timeout: float = 120) -> None:
+    """Run ``command`` from the repository root; on failure put its output in the report, not just the code."""
+    done = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+    if done.returncode != 0:
+        pytest.fail(
+            f"{' '.join(command)} exited {done.returncode}\n"
+            f"--- stdout ---\n{done.stdout[-20000:]}\n--- stderr ---\n{done.stderr[-20000:]}"
+        )
