@@ -70,7 +70,6 @@ _BOILERPLATE_WORDS = (
     "navbar",
     "menu",
     "sidebar",
-    "widget",
     "popular",
     "most-read",
     "mostread",
@@ -102,6 +101,7 @@ _BOILERPLATE_RE = re.compile(r"(?:^|[\s_-])(?:" + "|".join(map(re.escape, _BOILE
 _SAFE_RE = re.compile(r"article[-_]?(?:body|text|content)|story[-_]?body|post[-_]?content|entry[-_]?content", re.I)
 _ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle"}
 _MAX_LINK_DENSITY = 0.5
+_WRAPPER_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -267,11 +267,18 @@ def _prune(soup: BeautifulSoup) -> None:
         br.replace_with("\n")
     for tag in soup.find_all(_PRUNE_TAGS):
         tag.decompose()
+    page_text = _text_length(soup)
     for tag in soup.find_all(True):
         if tag.decomposed or tag.attrs is None:
             continue
-        if is_boilerplate(tag):
+        if is_boilerplate(tag) and not holds_most_text(tag, page_text):
             tag.decompose()
+
+
+def holds_most_text(tag: Tag, page_text: int) -> bool:
+    """Whether an element carries most of the page's text: a layout wrapper (``has-sidebar``, a body
+    class such as ``tag-sports``), not chrome, whatever its class says."""
+    return page_text > 0 and _text_length(tag) > _WRAPPER_SHARE * page_text
 
 
 def is_boilerplate(tag: Tag) -> bool:
