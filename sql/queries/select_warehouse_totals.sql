@@ -5,4 +5,4 @@ select
     (select count(*) from paragraphs) as paragraphs,
     (select count(*) from article_paragraphs) as article_paragraphs,
     (select coalesce(sum(repeats_removed), 0) from articles) as repeats_removed,
-    (select count(distinct url) from fetch_failures) as failed_urls;
+    (select count(distinct url) from fetch_failures) as urls_not_loaded;
