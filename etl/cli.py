@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from etl.config import ConfigError, Settings, load_settings
 from etl.dates import day_start
@@ -23,6 +24,9 @@ from etl.extract import extract
 from etl.migrate import migrate
 from etl.records import Interval
 from etl.warehouse import connect, database_url, psql_command, stop_embedded
+
+if TYPE_CHECKING:
+    from etl.demo_site.content import SiteConfig
 
 logger = logging.getLogger("etl")
 
@@ -74,7 +78,7 @@ def _site_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--articles-per-day", type=int, help="articles per edition and day (default 12)")
 
 
-def _site_config(args: argparse.Namespace):  # -> SiteConfig; imported lazily, the site is demo-only
+def _site_config(args: argparse.Namespace) -> SiteConfig:
     from etl.demo_site.content import SiteConfig
 
     config = SiteConfig()
