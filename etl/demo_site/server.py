@@ -7,6 +7,7 @@ pages follow the request's ``Host`` header, because the port is chosen at run ti
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,8 +76,18 @@ def _handler(site: DemoSite, log: RequestLog | None = None) -> type[BaseHTTPRequ
     return DemoSiteHandler
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up early (a fetcher giving up on a 503) is normal here, not a traceback on stderr."""
+
+    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            logger.debug("demo site: client %s hung up", client_address)
+            return
+        super().handle_error(request, client_address)
+
+
 def _server(site: DemoSite, host: str, port: int, log: RequestLog | None = None) -> ThreadingHTTPServer:
-    server = ThreadingHTTPServer((host, port), _handler(site, log))
+    server = _QuietServer((host, port), _handler(site, log))
     server.daemon_threads = True
     return server
 
