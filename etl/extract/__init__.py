@@ -1,0 +1,50 @@
+"""Extract an article from HTML: metadata with fallbacks, and the paragraphs of the main text only.
+
+The page is decoded once (``etl.charset``), parsed once with BeautifulSoup over lxml, its metadata read
+from the whole tree (``metadata``), then the tree is pruned and the main text read (``content``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bs4 import BeautifulSoup
+
+from etl.charset import decode_html
+from etl.extract.content import is_boilerplate, link_density, main_text
+from etl.extract.metadata import read_metadata
+
+__all__ = ["Extracted", "extract", "is_boilerplate", "link_density"]
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What the page says about itself, and its main-text paragraphs in page order (repeats included)."""
+
+    url: str | None
+    title: str | None
+    published_at: datetime | None
+    language: str | None
+    authors: tuple[str, ...]
+    section: str | None
+    paragraphs: tuple[str, ...]
+
+
+def extract(
+    html: bytes | str, *, url: str | None = None, charset: str | None = None, selector: str | None = None
+) -> Extracted:
+    """Extract metadata and main text from one page. ``charset`` is the HTTP header's, if any."""
+    text = html if isinstance(html, str) else decode_html(html, charset).text
+    soup = BeautifulSoup(text, "lxml")
+    meta = read_metadata(soup, url)
+    paragraphs = main_text(soup, title=meta.title, selector=selector)
+    return Extracted(
+        url=meta.url,
+        title=meta.title,
+        published_at=meta.published_at,
+        language=meta.language,
+        authors=meta.authors,
+        section=meta.section,
+        paragraphs=paragraphs,
+    )
