@@ -16,7 +16,7 @@ from etl.demo_site.content import DemoSite, build_site
 from etl.extract import Extracted, extract, is_boilerplate, link_density
 from etl.normalise import normalise
 
-FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "extract"
 GOLDEN = sorted(p.stem for p in FIXTURES.glob("*.html"))
 BASE = "http://127.0.0.1:8765"
 
