@@ -1,7 +1,8 @@
 """Extract an article from HTML: metadata with fallbacks, and the paragraphs of the main text only.
 
 The page is decoded once (``etl.charset``), parsed once with BeautifulSoup over lxml, its metadata read
-from the whole tree (``metadata``), then the tree is pruned and the main text read (``content``).
+from the whole tree (``metadata``), then the tree is pruned and the main text read (``content``). A page
+that declares no language gets the one its main text is written in (``language``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from bs4 import BeautifulSoup
 
 from etl.charset import decode_html
 from etl.extract.content import is_boilerplate, link_density, main_text
+from etl.extract.language import detect_language
 from etl.extract.metadata import read_metadata
 
 __all__ = ["Extracted", "extract", "is_boilerplate", "link_density"]
@@ -43,7 +45,7 @@ def extract(
         url=meta.url,
         title=meta.title,
         published_at=meta.published_at,
-        language=meta.language,
+        language=meta.language or detect_language("\n".join(paragraphs)),
         authors=meta.authors,
         section=meta.section,
         paragraphs=paragraphs,
