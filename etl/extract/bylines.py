@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 _LEAD = re.compile(
-    r"^\s*(?i:(?:written|posted|reported|words|text|story)\s+)?"
+    r"^\s*(?i:(?:written|posted|reported|words|text|story|recipe|photos?|article)\s+)?"
     r"(?:(?i:by|von|por|par|door|oleh|от|автор(?:ы)?|text|texto|autor(?:es|in|en)?|auteur)|di|da|av|af)"
     r"\s*[:\-–—]?\s+"
 )
@@ -21,10 +21,15 @@ _TAIL = re.compile(
     r"обновлено|опубликовано|diperbarui|aggiornato|pubblicato)\b).*$",
     re.IGNORECASE,
 )
-_NOT_A_NAME = re.compile(r"https?:|www\.|@|/|\d|^(?:admin|administrator|editorial)$", re.IGNORECASE)
+_NOT_A_NAME = re.compile(
+    r"https?:|www\.|@|/|\d|\.[a-z]{2,6}$|^(?:admin|administrator|editorial|(?:written|posted) by|by|"
+    r"md|phd|cfp|rd|rn|mba|cpa|jd|ms|ma|ba|bsc|msc|dr|jr|sr|ii|iii)$",
+    re.IGNORECASE,
+)
 _ROLE = re.compile(
     r"\b(?:staff|writer|reporter|correspondent|editor|contributor|columnist|photographer|redaktion|redakteur(?:in)?|"
-    r"korrespondent(?:in)?|redacción|corresponsal|redazione|redaksi|редакция|корреспондент)\b",
+    r"korrespondent(?:in)?|redacción|corresponsal|redazione|redaksi|редакция|корреспондент|"
+    r"ceo|cfo|cto|founder|co-founder|president|director|manager|head of)\b",
     re.IGNORECASE,
 )
 _MAX_WORDS = 5

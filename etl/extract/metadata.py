@@ -10,6 +10,7 @@ parsed tree, and JSON parsing of the JSON-LD blocks.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -192,8 +193,10 @@ def _first_with(items: list[dict], key: str) -> dict:
 
 
 def _text_of(value: object) -> str | None:
+    """The text of a JSON-LD or ``<meta>`` value (a string, a ``name``, a list's first); entities that
+    publishers escaped twice ("&amp;amp;", "&#8211;" inside JSON) decoded."""
     if isinstance(value, str):
-        return " ".join(value.split()) or None
+        return " ".join(html.unescape(value).split()) or None
     if isinstance(value, dict):
         return _text_of(value.get("name"))
     if isinstance(value, list) and value:
@@ -232,27 +235,25 @@ def _title(page: _Page, ld: dict, meta: dict[str, str], url: str | None) -> str 
     """JSON-LD headline, og:title, the ``<h1>`` of the article, then ``<title>`` minus the site name."""
     site_name = meta.get("og:site_name") or meta.get("application-name")
     host = urlsplit(url).hostname if url else None
-    title_tag = next((tag for tag in page.named("title") if tag.find_parent("svg") is None), None)
-    page_title = _tag_text(title_tag)
-    h1 = _headline(page, page_title)
     for value in (ld.get("headline"), meta.get("og:title"), meta.get("twitter:title")):
         if text := _text_of(value):
-            return strip_site_name(text, site_name=site_name, host=None, h1=None) if site_name else text
-    if h1:
-        return h1
-    if page_title:
-        return strip_site_name(page_title, site_name=site_name, host=host, h1=None)
-    return None
+            return strip_site_name(text, site_name=site_name, host=host, by_shape=False)
+    title_tag = next((tag for tag in page.named("title") if tag.find_parent("svg") is None), None)
+    page_title = _tag_text(title_tag)
+    stripped = strip_site_name(page_title, site_name=site_name, host=host) if page_title else None
+    return _headline(page, stripped) or stripped
 
 
 def _headline(page: _Page, page_title: str | None) -> str | None:
-    """The article's ``<h1>``: one inside the article element, else the page's first if ``<title>`` has it."""
+    """The article's ``<h1>``: one inside the article element, else the page's first if it matches
+    ``<title>`` (without the site name), so that a logo in an ``<h1>`` is not taken for the headline."""
     if page.root is not None and (text := _tag_text(next((t for t in page.root_tags if t.name == "h1"), None))):
         return text
     text = _tag_text(next(page.with_attr("itemprop", "headline"), None)) or _tag_text(page.first("h1"))
-    if text and (page_title is None or _squash(text) in _squash(page_title)):
+    if not text or page_title is None:
         return text
-    return None
+    shorter, longer = sorted((_squash(text), _squash(page_title)), key=len)
+    return text if shorter and shorter in longer and len(shorter) >= len(longer) / 2 else None
 
 
 def _squash(text: str) -> str:

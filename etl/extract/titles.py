@@ -23,19 +23,26 @@ def _is_site(part: str, site_name: str | None, host: str | None) -> bool:
     squashed = _squashed(part)
     if not squashed:
         return True
-    if site_name and (squashed == _squashed(site_name) or squashed in _squashed(site_name)):
+    if site_name and squashed in _squashed(site_name):
         return True
     if host:
         labels = [label for label in host.lower().split(".") if label not in {"www", "m", "amp"}]
-        name = labels[-2] if len(labels) >= 2 else labels[0] if labels else ""
+        name = _squashed(labels[-2] if len(labels) >= 2 else labels[0] if labels else "")
+        if squashed.removeprefix("the") == name.removeprefix("the"):
+            return True
         short = len(part.split()) <= _MAX_SITE_WORDS - 2
-        same = squashed.removeprefix("the") == name.removeprefix("the")
-        return len(name) >= 3 and (same or (short and squashed.startswith(name)))
+        return short and min(len(name), len(squashed)) >= 4 and (name in squashed or squashed in name)
     return False
 
 
-def strip_site_name(title: str, *, site_name: str | None = None, host: str | None = None, h1: str | None = None) -> str:
-    """``title`` without a leading or trailing site name; unchanged when no part looks like one."""
+def strip_site_name(
+    title: str, *, site_name: str | None = None, host: str | None = None, h1: str | None = None, by_shape: bool = True
+) -> str:
+    """``title`` without a leading or trailing site name; unchanged when no part looks like one.
+
+    ``by_shape`` allows the last two rules (similarity to ``h1``, shorter end part) when the page declares
+    no site name; a headline from JSON-LD or OpenGraph loses only a part that names the site.
+    """
     title = " ".join(title.split())
     parts = _SEPARATOR.split(title)
     if len(parts) < 2:
@@ -48,7 +55,7 @@ def strip_site_name(title: str, *, site_name: str | None = None, host: str | Non
         start += 1
     if (start, end) != (0, len(parts)):
         return _join(parts, separators, start, end)
-    if site_name:
+    if site_name or not by_shape:
         return title
     if h1:
         best = max(range(len(parts)), key=lambda i: SequenceMatcher(None, parts[i].lower(), h1.lower()).ratio())
