@@ -15,7 +15,7 @@ _LEAD = re.compile(
     r"(?:(?i:by|von|por|par|door|oleh|от|автор(?:ы)?|text|texto|autor(?:es|in|en)?|auteur)|di|da|av|af)"
     r"\s*[:\-–—]?\s+"
 )
-_SPLIT = re.compile(r"\s*(?:,|;|\s&\s|\|\b(?:and|und|y|e|et|i|и|dan|en|och|og)\b)\s*")
+_SPLIT = re.compile(r"\s*(?:,|;|\s&\s|\||\b(?:and|und|y|e|et|i|и|dan|en|och|og)\b)\s*")
 _TAIL = re.compile(
     r"\s*(?:[|·•—–]\s*|\b(?:updated|published|posted|aktualisiert|veröffentlicht|actualizado|publicado|"
     r"обновлено|опубликовано|diperbarui|aggiornato|pubblicato)\b).*$",

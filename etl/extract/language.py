@@ -14,7 +14,7 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 _PRIMARY_SUBTAG = re.compile(r"\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]{1,8})*\s*$")
 _RETIRED_CODES = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv"}
 _DETECT_CHARS = 3000
-_MIN_DETECT_CHARS = 40
+_MIN_DETECT_BYTES = 60
 _MIN_CONFIDENCE = 0.5
 
 
@@ -34,7 +34,7 @@ def _identifier() -> LanguageIdentifier:
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of the language ``text`` is written in; None when too short or unsure."""
     sample = text[:_DETECT_CHARS]
-    if len(sample.strip()) < _MIN_DETECT_CHARS:
+    if len(sample.strip().encode("utf-8")) < _MIN_DETECT_BYTES:
         return None
     code, confidence = _identifier().classify(sample)
     return code if confidence >= _MIN_CONFIDENCE else None

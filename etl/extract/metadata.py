@@ -65,7 +65,7 @@ _PUBLISHED_META = (
 )
 _AUTHOR_META = ("author", "article:author", "og:article:author", "parsely-author", "sailthru.author", "dc.creator")
 _LANGUAGE_META = ("content-language", "language", "dc.language", "dcterms.language")
-_DATE_CLASS = re.compile(r"date|time|publish|posted|dateline|timestamp|byline|meta|info", re.IGNORECASE)
+_DATE_CLASS = re.compile(r"date|time|publi|posted|byline|meta|info|fecha|datum|data|tanggal|waktu", re.IGNORECASE)
 _MODIFIED_CLASS = re.compile(r"updat|modif|edit", re.IGNORECASE)
 _BYLINE_CLASS = re.compile(r"byline|author|autor|auteur|writer|creator", re.IGNORECASE)
 _NOT_BYLINE_CLASS = re.compile(r"bio|avatar|photo|image|img|box|about|more|follow|social", re.IGNORECASE)

@@ -3,7 +3,8 @@
 The part that is the site is found by the site's declared name (og:site_name) when the page declares one:
 a title with no part matching it keeps all its parts ("Jane Doe – on the region's plans"). Without one,
 by the host name ("Daily Example" on dailyexample.com), by similarity to the page's ``<h1>``, and last by
-shape: a site name is the shorter end part of a title split at a separator, the last part first.
+shape: a short last part shorter than the first ("Title | DE"). A short first part is not dropped by shape
+alone: "Biden - Trump debate" is a headline.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def strip_site_name(
 ) -> str:
     """``title`` without a leading or trailing site name; unchanged when no part looks like one.
 
-    ``by_shape`` allows the last two rules (similarity to ``h1``, shorter end part) when the page declares
+    ``by_shape`` allows the last two rules (similarity to ``h1``, a short last part) when the page declares
     no site name; a headline from JSON-LD or OpenGraph loses only a part that names the site.
     """
     title = " ".join(title.split())
@@ -64,8 +65,6 @@ def strip_site_name(
     first, last = parts[0], parts[-1]
     if len(last.split()) <= _MAX_SITE_WORDS and len(last) < len(first):
         return _join(parts, separators, 0, len(parts) - 1)
-    if len(first.split()) <= _MAX_SITE_WORDS and len(first) < len(last):
-        return _join(parts, separators, 1, len(parts))
     return title
 
 
