@@ -133,7 +133,7 @@ class _Page:
         return next(self.named(name), None)
 
     def with_attr(self, attr: str, value: str) -> Iterator[Tag]:
-        return (tag for tag in self.tags if tag.get(attr) == value)
+        return (tag for tag in self.tags if tag.attrs and tag.attrs.get(attr) == value)
 
 
 def _meta_tags(page: _Page) -> dict[str, str]:
@@ -217,18 +217,33 @@ def _tag_text(tag: Tag | None) -> str | None:
 
 
 def _article_root(tags: list[Tag]) -> Tag | None:
-    """The element that holds the article, when the page marks one: ``<article>``, schema.org microdata
-    of an article, ``<main>``, then role=main."""
-    checks = (
-        lambda tag: tag.name == "article",
-        lambda tag: bool(_ARTICLE_ITEMTYPE.search(str(tag.get("itemtype", "")))),
-        lambda tag: tag.name == "main",
-        lambda tag: tag.get("role") == "main",
-    )
-    for check in checks:
-        if (found := next((tag for tag in tags if check(tag)), None)) is not None:
-            return found
-    return None
+    """The element that holds the article, when the page marks one: the first ``<article>``, else the
+    first schema.org article in microdata, else ``<main>``, else role=main."""
+    best: Tag | None = None
+    best_rank = len(_ROOT_RANKS)
+    for tag in tags:
+        rank = _root_rank(tag)
+        if rank < best_rank:
+            best, best_rank = tag, rank
+            if rank == 0:
+                break
+    return best
+
+
+_ROOT_RANKS = ("article", "itemtype", "main", "role")
+
+
+def _root_rank(tag: Tag) -> int:
+    if tag.name == "article":
+        return 0
+    if tag.name == "main":
+        return 2
+    attrs = tag.attrs
+    if not attrs:
+        return len(_ROOT_RANKS)
+    if "itemtype" in attrs and _ARTICLE_ITEMTYPE.search(str(attrs["itemtype"])):
+        return 1
+    return 3 if attrs.get("role") == "main" else len(_ROOT_RANKS)
 
 
 def _title(page: _Page, ld: dict, meta: dict[str, str], url: str | None) -> str | None:
@@ -290,8 +305,15 @@ def _is_publication_time(tag: Tag) -> bool:
 
 
 def _marks(tag: Tag) -> str:
-    """The class names and id of ``tag``, one string."""
-    return " ".join([*tag.get("class", []), str(tag.get("id") or "")]).strip()
+    """The class names and id of ``tag``, one string ("" for the many elements with neither)."""
+    attrs = tag.attrs
+    if not attrs:
+        return ""
+    classes = attrs.get("class") or ()
+    ident = attrs.get("id") or ""
+    if not classes and not ident:
+        return ""
+    return " ".join([*classes, ident] if isinstance(classes, list) else [str(classes), ident]).strip()
 
 
 def _written_date(tags: list[Tag], language: str | None) -> datetime | None:
