@@ -30,6 +30,7 @@ TEXT_DATE_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "id", "ru", "uk
 _FIRST_YEAR, _LAST_YEAR = 1990, 2100
 _NOT_A_DAY_A = datetime(1, 1, 1)
 _NOT_A_DAY_B = datetime(2, 2, 2)
+_DOTTED_DATE = re.compile(r"\s*\d{1,2}\.\d{1,2}\.\d{2,4}\b")
 
 
 def parse_datetime(text: str) -> datetime | None:
@@ -47,10 +48,14 @@ def parse_datetime(text: str) -> datetime | None:
 
 
 def _dateutil_complete(text: str) -> datetime | None:
-    """dateutil's reading of ``text`` if it holds a year, a month and a day; it fills gaps from a default."""
+    """dateutil's reading of ``text`` if it holds a year, a month and a day; it fills gaps from a default.
+
+    Dotted numeric dates ("03.05.2025") are day first, as everywhere they are written so.
+    """
+    dayfirst = bool(_DOTTED_DATE.match(text))
     try:
-        first = dateutil_parser.parse(text, default=_NOT_A_DAY_A)
-        second = dateutil_parser.parse(text, default=_NOT_A_DAY_B)
+        first = dateutil_parser.parse(text, default=_NOT_A_DAY_A, dayfirst=dayfirst)
+        second = dateutil_parser.parse(text, default=_NOT_A_DAY_B, dayfirst=dayfirst)
     except (ValueError, OverflowError):
         return None
     return first if first.date() == second.date() else None

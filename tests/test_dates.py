@@ -18,6 +18,7 @@ from etl.dates import date_in_text, date_in_url, month_names, parse_datetime
         ("2025-05-15 09:30", datetime(2025, 5, 15, 9, 30, tzinfo=UTC)),
         ("Thu, 15 May 2025 10:00:00 +0200", datetime(2025, 5, 15, 8, 0, tzinfo=UTC)),
         ("May 15, 2025 6:45 PM", datetime(2025, 5, 15, 18, 45, tzinfo=UTC)),
+        ("03.05.2025 10:00", datetime(2025, 5, 3, 10, 0, tzinfo=UTC)),
     ],
 )
 def test_parse_datetime(text: str, moment: datetime) -> None:

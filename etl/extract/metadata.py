@@ -92,9 +92,9 @@ def read_metadata(soup: BeautifulSoup, url: str | None) -> Metadata:
     page = _Page.of(soup)
     meta = _meta_tags(page)
     items = _json_ld_items(page)
-    ld = _first_of_types(items, _ARTICLE_TYPES) or _first_with(items, "headline")
-    page_ld = _first_of_types(items, _PAGE_TYPES)
     canonical = _canonical(page, meta, url)
+    ld = _page_article(items, canonical) or _first_with(items, "headline")
+    page_ld = _first_of_types(items, _PAGE_TYPES)
     language = _language(page, ld, meta)
     title = _title(page, ld, meta, canonical)
     return Metadata(
@@ -182,6 +182,21 @@ def _types(item: dict) -> set[str]:
     value = item.get("@type")
     values = value if isinstance(value, list) else [value]
     return {v.rsplit("/", 1)[-1] for v in values if isinstance(v, str)}
+
+
+def _page_article(items: list[dict], url: str | None) -> dict:
+    """The JSON-LD article about this page: the one whose ``url`` or ``mainEntityOfPage`` is the page's URL
+    when several are listed (related stories come as articles too), else the first."""
+    articles = [item for item in items if _types(item) & _ARTICLE_TYPES]
+    if len(articles) > 1 and url:
+        for item in articles:
+            entity = item.get("mainEntityOfPage")
+            ids = (item.get("url"), item.get("@id"), entity.get("@id") if isinstance(entity, dict) else entity)
+            if any(
+                isinstance(value, str) and value.startswith("http") and canonical_url(value) == url for value in ids
+            ):
+                return item
+    return articles[0] if articles else {}
 
 
 def _first_of_types(items: list[dict], types: set[str]) -> dict:
@@ -294,6 +309,8 @@ def _published_at(
         value = tag.get("datetime") or tag.get("content")
         if isinstance(value, str) and (parsed := parse_datetime(value)):
             return parsed
+        if not value and tag.name != "meta" and (written := date_in_text(_tag_text(tag) or "", language)):
+            return written
     if url and (in_url := date_in_url(url)):
         return in_url
     return _written_date(page.root_tags, language)

@@ -150,3 +150,18 @@ def test_language_fallbacks(html: str, language: str | None) -> None:
 
 def test_section_from_article_section_meta() -> None:
     assert read('<html><head><meta property="article:section" content="Sport"></head></html>').section == "Sport"
+
+
+def test_itemprop_date_published_written_as_text() -> None:
+    html = '<html lang="de"><body><span itemprop="datePublished">15. Mai 2025</span></body></html>'
+    found = read(html).published_at
+    assert found is not None and found.isoformat() == "2025-05-15T00:00:00+00:00"
+
+
+def test_the_json_ld_article_about_this_page_wins_over_related_stories() -> None:
+    html = """<html><head><script type="application/ld+json">[
+        {"@type": "NewsArticle", "headline": "A related story", "url": "https://example.com/related"},
+        {"@type": "NewsArticle", "headline": "This story", "mainEntityOfPage": {"@id": "https://example.com/this"}}
+        ]</script></head></html>"""
+    assert read(html, "https://example.com/this").title == "This story"
+    assert read(html, "https://example.com/elsewhere").title == "A related story"
