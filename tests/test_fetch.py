@@ -98,7 +98,7 @@ def server() -> Iterator[tuple[str, Server]]:
 def fetcher_for(base: str, **settings: object) -> Fetcher:
     defaults: dict[str, object] = {"retries": 1, "backoff_s": 0.0, "read_timeout_s": 5.0, "retry_after_max_s": 0}
     fetch_settings = FetchSettings(**{**defaults, **settings})
-    return Fetcher(fetch_settings, Source(name="local", base_url=base + "/", language="de"))
+    return Fetcher(fetch_settings, Source(name="local", base_url=base + "/", language="de", min_delay_s=0.0))
 
 
 def test_an_html_page_is_fetched_with_its_final_url(server: tuple[str, Server]) -> None:
@@ -149,7 +149,7 @@ def test_a_persistent_503_fails_after_its_retries(server: tuple[str, Server]) ->
         ("/text", {}, "not_html", 200),
         ("/big", {"max_bytes": 100_000}, "too_large", 200),
         ("/slow", {"read_timeout_s": 0.3, "retries": 0}, "timeout", None),
-        ("/loop", {}, "redirect_loop", None),
+        ("/loop", {}, "redirect_loop", 302),
     ],
 )
 def test_bad_pages_fail_with_a_reason(
