@@ -112,7 +112,7 @@ class Fetcher:
                     self._robots[origin] = rules_from_response(result.status, result.content)
                 else:
                     self._robots[origin] = rules_from_response(result.http_status, None, result.reason)
-                    if self._robots[origin].unavailable:
+                    if self._robots[origin].unavailable is not None:
                         logger.warning("robots.txt of %s unavailable (%s): deferring the host", origin, result.reason)
             return self._robots[origin]
 
@@ -326,3 +326,12 @@ def read_limited(response: requests.Response, max_bytes: int, deadline: float) -
     except DecodeError:
         return b"".join(chunks), "bad_encoding"
     return b"".join(chunks), None
+
+
+def charset_of(content_type: str) -> str | None:
+    """The charset parameter of a Content-Type header, if it names one."""
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.strip().lower() == "charset" and value.strip("\"' "):
+            return value.strip("\"' ")
+    return None

@@ -23,7 +23,7 @@ from etl.config import Settings
 from etl.dedup import dedup_article
 from etl.discover import discover
 from etl.extract import extract
-from etl.fetch import Fetcher
+from etl.fetch import Fetcher, charset_of
 from etl.load import load_batch, register_source
 from etl.records import Article, DedupedArticle, Failure, FetchedPage, Interval, Source, StageCounts
 from etl.retries import failed_urls, plan_urls
@@ -211,7 +211,7 @@ def _to_article(source: Source, page: FetchedPage | Failure, counts: StageCounts
     counts.pages_fetched += 1
     try:
         found = extract(
-            page.content, url=page.final_url, charset=_charset(page.content_type), selector=source.article_selector
+            page.content, url=page.final_url, charset=charset_of(page.content_type), selector=source.article_selector
         )
     except Exception as exc:  # a parser bug on one page must not cost the run
         logger.exception("extracting %s failed", page.final_url)
@@ -240,14 +240,6 @@ def _to_article(source: Source, page: FetchedPage | Failure, counts: StageCounts
 
 def _extract_failure(source: Source, page: FetchedPage, reason: str, detail: str) -> Failure:
     return Failure(source.name, page.requested_url, "extract", reason, page.status, datetime.now(UTC), detail)
-
-
-def _charset(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip("\"' ")
-    return None
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -2,8 +2,9 @@
 
 - 200: its rules apply (protego parses them; ``Crawl-delay`` is honoured by the rate limit).
 - 4xx, or a redirect we do not follow: there are no rules, everything is allowed.
-- 5xx, 429 or no answer: the host is unavailable; its pages are deferred (``robots_unavailable``) and
-  retried by a later run, never fetched blind.
+- 5xx or 429: the host is unavailable; its pages are deferred (``robots_unavailable``) and retried by a
+  later run, never fetched blind.
+- no answer: the same, with the network reason (``timeout``, ``connection_error``): the host is down.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from protego import Protego
 
 _ALLOW_ALL_REASONS = frozenset({"offsite_redirect", "redirect_loop", "too_many_redirects", "too_large"})
+_NETWORK_REASONS = frozenset({"timeout", "connection_error", "truncated"})
 
 
 @dataclass(frozen=True)
@@ -20,12 +22,13 @@ class RobotsRules:
     """The rules of one origin for this run."""
 
     parser: Protego | None = None
-    unavailable: bool = False
+    unavailable: str | None = None
+    """Why the host's pages are deferred, when its robots.txt could not be read."""
 
     def refusal(self, url: str, user_agent: str, max_crawl_delay_s: float) -> str | None:
         """Why ``url`` may not be fetched now (a failure reason), or None when it may."""
-        if self.unavailable:
-            return "robots_unavailable"
+        if self.unavailable is not None:
+            return self.unavailable
         if self.parser is None:
             return None
         if not self.parser.can_fetch(url, user_agent):
@@ -49,4 +52,6 @@ def rules_from_response(status: int | None, body: bytes | None, reason: str | No
         return RobotsRules()
     if status is None and reason in _ALLOW_ALL_REASONS:
         return RobotsRules()
-    return RobotsRules(unavailable=True)
+    if status is None and reason in _NETWORK_REASONS:
+        return RobotsRules(unavailable=reason)
+    return RobotsRules(unavailable="robots_unavailable")

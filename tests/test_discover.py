@@ -37,6 +37,7 @@ def demo_source(base_url: str, edition: str, *methods: str) -> Source:
         archive_url=prefix + "archive/{date}/",
         article_url_pattern=f"/{edition}/[a-z-]+/(view|\\d{{4}}/\\d\\d/\\d\\d)/",
         allowed_hosts=(base_url.removeprefix("http://"),),
+        min_delay_s=0.0,
     )
 
 
