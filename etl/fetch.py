@@ -40,6 +40,7 @@ from urllib3.exceptions import (
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
+from etl.charset import decode_html
 from etl.config import FetchSettings
 from etl.ratelimit import HostRateLimiter
 from etl.records import Failure, FetchedPage, Source
@@ -335,3 +336,28 @@ def charset_of(content_type: str) -> str | None:
         if key.strip().lower() == "charset" and value.strip("\"' "):
             return value.strip("\"' ")
     return None
+
+
+def fetch_record(url: str, result: FetchedPage | Failure, elapsed_s: float) -> dict[str, object]:
+    """The stable JSON contract of ``python -m etl fetch``: one object per URL."""
+    if isinstance(result, Failure):
+        return {
+            "url": url,
+            "final_url": None,
+            "status": result.http_status,
+            "ok": False,
+            "reason": result.reason,
+            "bytes": 0,
+            "charset": None,
+            "elapsed_s": round(elapsed_s, 3),
+        }
+    return {
+        "url": url,
+        "final_url": result.final_url,
+        "status": result.status,
+        "ok": True,
+        "reason": None,
+        "bytes": len(result.content),
+        "charset": decode_html(result.content, charset_of(result.content_type)).charset,
+        "elapsed_s": round(elapsed_s, 3),
+    }
