@@ -282,13 +282,6 @@ def test_an_offsite_url_is_never_requested(hostile: HostileServer) -> None:
     assert hostile.hits[GOOD[0].path] == 0
 
 
-def test_a_robots_5xx_defers_the_host_and_a_robots_404_allows_it(server: tuple[str, Server]) -> None:
-    assert rules_from_response(503, None).refusal("http://x/a", "ua", 30) == "robots_unavailable"
-    assert rules_from_response(404, None).refusal("http://x/a", "ua", 30) is None
-    slow = rules_from_response(200, b"User-agent: *\nCrawl-delay: 45\n")
-    assert slow.refusal("http://x/a", "ua", 30) == "crawl_delay_too_long"
-
-
 def test_requests_to_one_host_are_spaced_by_the_source_delay(server: tuple[str, Server]) -> None:
     base, _ = server
     fetcher = Fetcher(
@@ -298,3 +291,12 @@ def test_requests_to_one_host_are_spaced_by_the_source_delay(server: tuple[str, 
     for _ in range(3):
         fetcher.fetch_page(base + "/ok")
     assert time.monotonic() - started >= 0.2 * 3  # robots.txt and three pages: three gaps
+
+
+def test_a_crawl_delay_spaces_requests_to_its_host(hostile: HostileServer) -> None:
+    fetcher = hostile_fetcher(hostile)
+    fetcher._robots[hostile.base_url] = rules_from_response(200, b"User-agent: *\nCrawl-delay: 0.3\n")
+    started = time.monotonic()
+    for page in GOOD[:3]:
+        fetcher.fetch_page(hostile.base_url + page.path)
+    assert time.monotonic() - started >= 0.6
