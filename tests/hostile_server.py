@@ -29,6 +29,7 @@ class GoodPage:
     paragraphs: tuple[str, ...]
     encoding: str
     content_type: str
+    chunked_gzip: bool = False
 
 
 GOOD = (
@@ -75,6 +76,17 @@ GOOD = (
         ),
         "latin-1",
         "text/html",
+    ),
+    GoodPage(
+        "/news/en-chunked-gzip",
+        "en",
+        (
+            "A page sent gzip-compressed in chunks of unknown total length, as most real servers send them.",
+            "The fetcher counts its decoded bytes as they stream and keeps every one of them.",
+        ),
+        "utf-8",
+        "text/html; charset=utf-8",
+        chunked_gzip=True,
     ),
 )
 FLAKY = "/news/flaky"
@@ -128,7 +140,9 @@ def gzip_bomb() -> bytes:
     return gzip.compress(b"\0" * BOMB_DECODED_BYTES, 9)
 
 
-class _QuietServer(ThreadingHTTPServer):
+class QuietServer(ThreadingHTTPServer):
+    """A threading server that does not print a traceback when a client hangs up."""
+
     daemon_threads = True
 
     def handle_error(self, request: object, client_address: object) -> None:
@@ -142,7 +156,7 @@ class HostileServer:
         self.hits: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.stopping = threading.Event()
-        self.httpd = _QuietServer(("127.0.0.1", 0), _handler(self))
+        self.httpd = QuietServer(("127.0.0.1", 0), _handler(self))
         self.port = self.httpd.server_address[1]
         self.black_hole = socket.socket()
         self.black_hole.bind(("127.0.0.1", 0))
@@ -211,6 +225,19 @@ def _handler(server: HostileServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
+        def send_chunked_gzip(self, body: bytes, content_type: str, etag: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("ETag", etag)
+            self.end_headers()
+            packed = gzip.compress(body)
+            for start in range(0, len(packed), 100):
+                part = packed[start : start + 100]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+            self.wfile.write(b"0\r\n\r\n")
+
         def do_GET(self) -> None:
             path = self.path
             with server.lock:
@@ -231,6 +258,8 @@ def _handler(server: HostileServer) -> type[BaseHTTPRequestHandler]:
                 etag = f'"{page.path.rsplit("/", 1)[1]}-v1"'
                 if self.headers.get("If-None-Match") == etag:
                     self.send(304, b"", ETag=etag)
+                elif page.chunked_gzip:
+                    self.send_chunked_gzip(good_body(page), page.content_type, etag)
                 else:
                     self.send(200, good_body(page), page.content_type, ETag=etag, Last_Modified=LAST_MODIFIED)
             elif path == FLAKY:

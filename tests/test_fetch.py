@@ -6,7 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
@@ -15,7 +15,15 @@ from etl.config import FetchSettings
 from etl.fetch import Fetcher, charset_of
 from etl.records import Failure, FetchedPage, Source
 from etl.robots import rules_from_response
-from tests.hostile_server import BLACK_HOLE_PATH, FAULTS, GOOD, RETRY_AFTER_SHORT_S, GoodPage, HostileServer
+from tests.hostile_server import (
+    BLACK_HOLE_PATH,
+    FAULTS,
+    GOOD,
+    RETRY_AFTER_SHORT_S,
+    GoodPage,
+    HostileServer,
+    QuietServer,
+)
 
 HTML = "<html><head><title>Ok</title></head><body><p>Grüße aus Minsk.</p></body></html>"
 
@@ -90,8 +98,7 @@ def make_handler(state: Server) -> type[BaseHTTPRequestHandler]:
 @pytest.fixture
 def server() -> Iterator[tuple[str, Server]]:
     state = Server()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(state))
-    httpd.daemon_threads = True
+    httpd = QuietServer(("127.0.0.1", 0), make_handler(state))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}", state
