@@ -90,6 +90,7 @@ class Fetcher:
         self.session = make_session(settings, source.concurrency or settings.concurrency)
         self.limiter = limiter or HostRateLimiter()
         self._robots: dict[str, RobotsRules] = {}
+        self._robots_locks: dict[str, threading.Lock] = {}
         self._deferred: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -106,15 +107,18 @@ class Fetcher:
     def _rules(self, url: str) -> RobotsRules:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        with self._lock:  # one robots.txt request per origin, even with concurrent fetches
+        with self._lock:
+            origin_lock = self._robots_locks.setdefault(origin, threading.Lock())
+        with origin_lock:  # one robots.txt request per origin; other origins do not wait for it
             if origin not in self._robots:
                 result = self.get(f"{origin}/robots.txt", expect_html=False)
                 if isinstance(result, FetchedPage):
-                    self._robots[origin] = rules_from_response(result.status, result.content)
+                    rules = rules_from_response(result.status, result.content)
                 else:
-                    self._robots[origin] = rules_from_response(result.http_status, None, result.reason)
-                    if self._robots[origin].unavailable is not None:
+                    rules = rules_from_response(result.http_status, None, result.reason)
+                    if rules.unavailable is not None:
                         logger.warning("robots.txt of %s unavailable (%s): deferring the host", origin, result.reason)
+                self._robots[origin] = rules
             return self._robots[origin]
 
     def fetch_page(self, url: str, previous: FetchedPage | None = None) -> FetchedPage | Failure:
