@@ -4,6 +4,11 @@ This is the code both the CLI (``python -m etl run``) and the Airflow DAG call. 
 to ``pipeline_runs`` first, loads articles and failures in batches of ``Settings.load_batch_size`` (one
 transaction each), and closes the audit row with its counts. Every write is idempotent, so a retry, a
 re-run or an overlapping backfill of the same interval leaves the same rows.
+
+Besides what discovery finds, a run fetches the source's earlier failures that may pass now
+(``etl.retries``); every fetched body goes to the raw archive (``etl.archive``) before extraction, and a
+page stored before is requested conditionally. ``reprocess`` runs extract -> dedup -> load over the
+archive instead, without network.
 """
 
 from __future__ import annotations
