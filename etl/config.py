@@ -48,6 +48,10 @@ class FetchSettings:
     concurrency: int = 4
     max_attempts: int = 3
 
+    def __post_init__(self) -> None:
+        if "http://" not in self.user_agent and "https://" not in self.user_agent:
+            raise ConfigError(f"the fetch user agent must name a contact URL (http...): {self.user_agent!r}")
+
 
 @dataclass(frozen=True)
 class Settings:

@@ -11,7 +11,8 @@ Methods, tried in the order the source lists them; the first that answers is use
 - ``archive``: the per-day archive page (``archive_url`` with ``{date}``) of every day in the interval;
   every link matching the source's ``article_url_pattern`` (a regular expression) counts.
 
-URLs are canonicalised, restricted to the source's allowed hosts and deduplicated, in a stable order.
+Gzipped sitemap files (``sitemap.xml.gz``) are unpacked up to the protocol's 50 MiB. URLs are
+canonicalised, restricted to the source's allowed hosts and deduplicated, in a stable order.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import calendar
 import logging
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
@@ -37,6 +39,8 @@ Getter = Callable[[str], FetchedPage | Failure]
 """Fetches a discovery document (sitemap, feed, archive page); see ``Fetcher.get``."""
 
 _MAX_SITEMAPS = 1000
+_MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps protocol's limit for one file, uncompressed
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 class DiscoveryError(Exception):
@@ -117,6 +121,11 @@ def _sitemaps(source: Source, start: str, interval: Interval, get: Getter, via: 
 
 
 def _parse_xml(source: Source, url: str, content: bytes) -> etree._Element:
+    if content.startswith(_GZIP_MAGIC):  # sitemap.xml.gz, served as a file rather than Content-Encoding
+        unpacker = zlib.decompressobj(wbits=31)
+        content = unpacker.decompress(content, _MAX_SITEMAP_BYTES + 1)
+        if len(content) > _MAX_SITEMAP_BYTES:
+            raise DiscoveryError(_failure(source, url, "too_large", f"over {_MAX_SITEMAP_BYTES} bytes unpacked"))
     try:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
         return etree.fromstring(content, parser)

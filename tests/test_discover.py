@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -184,3 +185,17 @@ def test_a_google_news_sitemap_dates_entries_by_publication_date() -> None:
     assert [(d.url, d.via, d.published_hint) for d in found] == [
         ("http://news.test/today", "news_sitemap", datetime(2025, 5, 15, 9, tzinfo=UTC))
     ]
+
+
+def test_a_gzipped_sitemap_file_is_unpacked() -> None:
+    document = """<?xml version="1.0"?>
+        <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+          <url><loc>http://news.test/a</loc><lastmod>2025-05-15T08:00:00Z</lastmod></url>
+        </urlset>"""
+
+    def get(url: str) -> FetchedPage | Failure:
+        body = gzip.compress(document.encode())
+        return FetchedPage("s", url, url, 200, body, "application/x-gzip", datetime.now(UTC), 0.0)
+
+    found, failures = discover(SITE, MAY_15, get)
+    assert (failures, [d.url for d in found]) == ([], ["http://news.test/a"])
