@@ -1,7 +1,7 @@
 """``python -m etl <verb>``: the command-line front door over the library.
 
-Verbs: ``migrate``, ``run``, ``extract``, ``demo-site``, ``demo``, ``warehouse-url``, ``psql``,
-``stop-warehouse``. Settings come from the environment (see ``etl.config``).
+Verbs: ``migrate``, ``run``, ``reprocess``, ``fetch``, ``extract``, ``demo-site``, ``demo``,
+``warehouse-url``, ``psql``, ``stop-warehouse``. Settings come from the environment (see ``etl.config``).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -22,7 +23,7 @@ from etl.dates import day_start
 from etl.dedup import unique_paragraphs
 from etl.extract import extract
 from etl.migrate import migrate
-from etl.records import Interval
+from etl.records import Interval, Source
 from etl.warehouse import connect, database_url, psql_command, stop_embedded
 
 if TYPE_CHECKING:
@@ -53,6 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--start", type=parse_bound, required=True, help="interval start, inclusive (YYYY-MM-DD)")
     run.add_argument("--end", type=parse_bound, required=True, help="interval end, exclusive (YYYY-MM-DD)")
     run.add_argument("--source", action="append", help="source name (repeatable; default: all)")
+
+    again = verbs.add_parser("reprocess", help="re-extract and reload an interval from the raw archive, no network")
+    again.add_argument("--start", type=parse_bound, required=True, help="interval start, inclusive (YYYY-MM-DD)")
+    again.add_argument("--end", type=parse_bound, required=True, help="interval end, exclusive (YYYY-MM-DD)")
+    again.add_argument("--source", action="append", help="source name (repeatable; default: all)")
+
+    get = verbs.add_parser("fetch", help="fetch URLs as the pipeline does; one JSON object per URL")
+    get.add_argument("urls", nargs="+", metavar="URL")
+    get.add_argument(
+        "--source", help="fetch as this source (its allowed hosts and rate limit); default: the URLs' hosts"
+    )
 
     ext = verbs.add_parser("extract", help="extract articles from HTML files; one JSON object per file")
     ext.add_argument("files", nargs="+", type=Path)
@@ -120,6 +132,36 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _reprocess(settings: Settings, args: argparse.Namespace) -> int:
+    from etl.pipeline import run_sources
+
+    summaries = run_sources(settings, Interval(args.start, args.end), args.source, reprocess=True)
+    for summary in summaries:
+        print(json.dumps(summary.as_dict(), ensure_ascii=False))
+    return 0
+
+
+def _fetch(settings: Settings, args: argparse.Namespace) -> int:
+    from etl.fetch import Fetcher, fetch_record
+    from etl.sources import find_source, load_sources
+    from etl.urls import host_of
+
+    if args.source:
+        source = find_source(load_sources(settings), args.source)
+    else:
+        hosts = tuple(dict.fromkeys(host_of(url) for url in args.urls))
+        source = Source(name="cli", base_url=args.urls[0], language="und", allowed_hosts=hosts)
+    fetcher = Fetcher(settings.fetch, source)
+    try:
+        for url in args.urls:
+            started = time.monotonic()
+            result = fetcher.fetch_page(url)
+            print(json.dumps(fetch_record(url, result, time.monotonic() - started), ensure_ascii=False), flush=True)
+    finally:
+        fetcher.close()
+    return 0
+
+
 def _extract(settings: Settings, args: argparse.Namespace) -> int:
     for path in args.files:
         found = extract(path.read_bytes(), url=args.url)
@@ -169,6 +211,8 @@ def _stop_warehouse(settings: Settings, args: argparse.Namespace) -> int:
 _VERBS = {
     "migrate": _migrate,
     "run": _run,
+    "reprocess": _reprocess,
+    "fetch": _fetch,
     "extract": _extract,
     "demo-site": _demo_site,
     "demo": _demo,

@@ -26,16 +26,31 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class FetchSettings:
-    """How pages are requested: politeness, patience and limits."""
+    """How pages are requested: politeness, patience and limits.
+
+    ``total_timeout_s`` bounds one page's whole download (a body trickling slower than the read timeout
+    is cut there); ``max_bytes`` bounds its decoded size (gzip bombs included); a robots ``Crawl-delay``
+    above ``max_crawl_delay_s`` skips the host; ``max_attempts`` is how many runs try a page that failed
+    for a passing reason (timeout, 5xx, ...) before it is given up.
+    """
 
     user_agent: str = "newsetl/0.1 (+https://github.com/newsetl/newsetl; news ETL research crawler)"
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 20.0
+    total_timeout_s: float = 60.0
     retries: int = 2
     backoff_s: float = 0.5
+    backoff_jitter_s: float = 0.5
     retry_after_max_s: int = 60
     max_bytes: int = 10_000_000
+    max_redirects: int = 5
+    max_crawl_delay_s: float = 30.0
     concurrency: int = 4
+    max_attempts: int = 3
+
+    def __post_init__(self) -> None:
+        if "http://" not in self.user_agent and "https://" not in self.user_agent:
+            raise ConfigError(f"the fetch user agent must name a contact URL (http...): {self.user_agent!r}")
 
 
 @dataclass(frozen=True)

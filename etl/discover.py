@@ -2,13 +2,17 @@
 
 Methods, tried in the order the source lists them; the first that answers is used:
 
-- ``sitemap``: a sitemap index (children skipped when their ``lastmod`` is before the interval) or a
-  plain urlset; an entry counts when its ``news:publication_date`` or else ``lastmod`` is in the interval.
+- ``sitemap``: a sitemap index (children skipped when their ``lastmod`` is before the interval, or when
+  they are not on an allowed host) or a plain urlset; an entry counts when its ``news:publication_date``
+  or else ``lastmod`` is in the interval.
+- ``news_sitemap``: the same for a Google News sitemap (``news_sitemap_url``), whose entries carry
+  ``news:publication_date``.
 - ``rss``: an RSS or Atom feed (feedparser); an entry counts when its published (or updated) date is in it.
 - ``archive``: the per-day archive page (``archive_url`` with ``{date}``) of every day in the interval;
   every link matching the source's ``article_url_pattern`` (a regular expression) counts.
 
-URLs are canonicalised, restricted to the source's allowed hosts and deduplicated, in a stable order.
+Gzipped sitemap files (``sitemap.xml.gz``) are unpacked up to the protocol's 50 MiB. URLs are
+canonicalised, restricted to the source's allowed hosts and deduplicated, in a stable order.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import calendar
 import logging
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
@@ -34,6 +39,8 @@ Getter = Callable[[str], FetchedPage | Failure]
 """Fetches a discovery document (sitemap, feed, archive page); see ``Fetcher.get``."""
 
 _MAX_SITEMAPS = 1000
+_MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps protocol's limit for one file, uncompressed
+_GZIP_MAGIC = b"\x1f\x8b"
 
 
 class DiscoveryError(Exception):
@@ -82,7 +89,16 @@ def _as_discovery(failure: Failure) -> Failure:
 
 def _sitemap(source: Source, interval: Interval, get: Getter) -> Iterator[DiscoveredUrl]:
     assert source.sitemap_url is not None
-    pending = [source.sitemap_url]
+    return _sitemaps(source, source.sitemap_url, interval, get, "sitemap")
+
+
+def _news_sitemap(source: Source, interval: Interval, get: Getter) -> Iterator[DiscoveredUrl]:
+    assert source.news_sitemap_url is not None
+    return _sitemaps(source, source.news_sitemap_url, interval, get, "news_sitemap")
+
+
+def _sitemaps(source: Source, start: str, interval: Interval, get: Getter, via: str) -> Iterator[DiscoveredUrl]:
+    pending = [start]
     visited: set[str] = set()
     while pending and len(visited) < _MAX_SITEMAPS:
         url = pending.pop(0)
@@ -93,17 +109,23 @@ def _sitemap(source: Source, interval: Interval, get: Getter) -> Iterator[Discov
         tag = etree.QName(root).localname
         if tag == "sitemapindex":
             for loc, lastmod in _entries(root, "sitemap"):
-                if lastmod is None or lastmod >= interval.start:
-                    pending.append(loc)
+                child = canonical_url(urljoin(url, loc))
+                if (lastmod is None or lastmod >= interval.start) and is_allowed(child, source.allowed_hosts):
+                    pending.append(child)
         elif tag == "urlset":
             for loc, when in _entries(root, "url"):
                 if when is not None and interval.contains(when):
-                    yield DiscoveredUrl(source.name, loc, when, "sitemap")
+                    yield DiscoveredUrl(source.name, loc, when, via)
         else:
             raise DiscoveryError(_failure(source, url, "not_a_sitemap"))
 
 
 def _parse_xml(source: Source, url: str, content: bytes) -> etree._Element:
+    if content.startswith(_GZIP_MAGIC):  # sitemap.xml.gz, served as a file rather than Content-Encoding
+        unpacker = zlib.decompressobj(wbits=31)
+        content = unpacker.decompress(content, _MAX_SITEMAP_BYTES + 1)
+        if len(content) > _MAX_SITEMAP_BYTES:
+            raise DiscoveryError(_failure(source, url, "too_large", f"over {_MAX_SITEMAP_BYTES} bytes unpacked"))
     try:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
         return etree.fromstring(content, parser)
@@ -161,6 +183,7 @@ def _failure(source: Source, url: str, reason: str, detail: str = "") -> Failure
 
 _METHODS: dict[str, Callable[[Source, Interval, Getter], Iterator[DiscoveredUrl]]] = {
     "sitemap": _sitemap,
+    "news_sitemap": _news_sitemap,
     "rss": _rss,
     "archive": _archive,
 }

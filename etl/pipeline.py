@@ -4,31 +4,41 @@ This is the code both the CLI (``python -m etl run``) and the Airflow DAG call. 
 to ``pipeline_runs`` first, loads articles and failures in batches of ``Settings.load_batch_size`` (one
 transaction each), and closes the audit row with its counts. Every write is idempotent, so a retry, a
 re-run or an overlapping backfill of the same interval leaves the same rows.
+
+Besides what discovery finds, a run fetches the source's earlier failures that may pass now
+(``etl.retries``); every fetched body goes to the raw archive (``etl.archive``) before extraction, and a
+page stored before is requested conditionally. ``reprocess`` runs extract -> dedup -> load over the
+archive instead, without network.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from itertools import islice
+from typing import TypeVar
 
 import psycopg2.extensions
 
+from etl.archive import archived_pages, latest_pages, store_pages
 from etl.config import Settings
 from etl.dedup import dedup_article
 from etl.discover import discover
 from etl.extract import extract
-from etl.fetch import Fetcher
+from etl.fetch import Fetcher, charset_of
 from etl.load import load_batch, register_source
 from etl.records import Article, DedupedArticle, Failure, FetchedPage, Interval, Source, StageCounts
+from etl.retries import failed_urls, plan_urls
 from etl.sources import find_source, load_sources
 from etl.sql import query
 from etl.warehouse import connect, database_url
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class LoadCheckError(RuntimeError):
@@ -70,21 +80,38 @@ class RunSummary:
 
 
 def run_sources(
-    settings: Settings, interval: Interval, source_names: Sequence[str] | None = None, *, dag_run_id: str | None = None
+    settings: Settings,
+    interval: Interval,
+    source_names: Sequence[str] | None = None,
+    *,
+    dag_run_id: str | None = None,
+    reprocess: bool = False,
 ) -> list[RunSummary]:
-    """Run every named source (default: all in the sources file) for ``interval``, one after another."""
+    """Run every named source (default: all in the sources file) for ``interval``, one after another.
+
+    ``reprocess``: re-extract and reload from the raw archive instead of refetching.
+    """
     sources = load_sources(settings)
     names = list(source_names) if source_names else [s.name for s in sources]
     for name in names:
         find_source(sources, name)
     settings = replace(settings, database_url=database_url(settings))
-    return [run_source(settings, name, interval, dag_run_id=dag_run_id) for name in names]
+    return [run_source(settings, name, interval, dag_run_id=dag_run_id, reprocess=reprocess) for name in names]
 
 
 def run_source(
-    settings: Settings, source_name: str, interval: Interval, *, dag_run_id: str | None = None
+    settings: Settings,
+    source_name: str,
+    interval: Interval,
+    *,
+    dag_run_id: str | None = None,
+    reprocess: bool = False,
 ) -> RunSummary:
-    """Discover, fetch, extract, deduplicate and load one source's articles for ``interval``."""
+    """Discover, fetch, extract, deduplicate and load one source's articles for ``interval``.
+
+    ``reprocess``: re-extract and reload the pages the raw archive holds for ``interval`` instead of
+    discovering and fetching, so an extractor improvement applies to history without any network.
+    """
     source = find_source(load_sources(settings), source_name)
     conn = connect(database_url(settings))
     try:
@@ -95,7 +122,10 @@ def run_source(
             "run %s: %s for [%s, %s)", run_id, source.name, interval.start.isoformat(), interval.end.isoformat()
         )
         try:
-            _process(settings, source, interval, conn, run_id, counts)
+            if reprocess:
+                _reprocess(settings, source, interval, conn, run_id, counts)
+            else:
+                _process(settings, source, interval, conn, run_id, counts)
         except Exception as exc:
             conn.rollback()
             _finish_run(conn, run_id, counts, "failed", f"{type(exc).__name__}: {exc}")
@@ -123,26 +153,56 @@ def _process(
             if not discovered and len(discovery_failures) == len(source.discovery):
                 reasons = ", ".join(f"{f.url}: {f.reason}" for f in discovery_failures)
                 raise DiscoveryFailed(f"no discovery method of {source.name} answered ({reasons})")
-        urls = [item.url for item in discovered]
-        with ThreadPoolExecutor(max_workers=settings.fetch.concurrency) as pool:
+        failed = failed_urls(conn, source.name)
+        urls, retries, given_up = plan_urls([item.url for item in discovered], failed, settings.fetch.max_attempts)
+        if retries or given_up:
+            logger.info("run %s: %s retries %d URLs, gives up %d", run_id, source.name, len(retries), len(given_up))
+        with ThreadPoolExecutor(max_workers=source.concurrency or settings.fetch.concurrency) as pool:
             for chunk in _chunks(urls, settings.load_batch_size):
-                articles: list[DedupedArticle] = []
-                failures: list[Failure] = []
-                for page in pool.map(fetcher.fetch_page, chunk):
-                    outcome = _to_article(source, page, counts)
-                    (articles if isinstance(outcome, DedupedArticle) else failures).append(outcome)
-                result = load_batch(conn, run_id, source.name, articles, failures)
-                counts.articles_loaded += result.articles
-                logger.info(
-                    "run %s: %s loaded %d articles (%d new or changed), %d failures",
-                    run_id,
-                    source.name,
-                    result.articles,
-                    result.articles_changed,
-                    result.failures,
-                )
+                stored = latest_pages(conn, source.name, chunk)
+                pages = list(pool.map(fetcher.fetch_page, chunk, [stored.get(url) for url in chunk]))
+                store_pages(conn, run_id, source.name, [p for p in pages if isinstance(p, FetchedPage)])
+                _load(conn, run_id, source, pages, counts)
     finally:
         fetcher.close()
+
+
+def _reprocess(
+    settings: Settings,
+    source: Source,
+    interval: Interval,
+    conn: psycopg2.extensions.connection,
+    run_id: int,
+    counts: StageCounts,
+) -> None:
+    for chunk in _chunks(archived_pages(conn, source.name, interval), settings.load_batch_size):
+        counts.urls_discovered += len(chunk)
+        _load(conn, run_id, source, chunk, counts)
+
+
+def _load(
+    conn: psycopg2.extensions.connection,
+    run_id: int,
+    source: Source,
+    pages: Sequence[FetchedPage | Failure],
+    counts: StageCounts,
+) -> None:
+    """Extract, deduplicate and load one batch of fetched pages and failures."""
+    articles: list[DedupedArticle] = []
+    failures: list[Failure] = []
+    for page in pages:
+        outcome = _to_article(source, page, counts)
+        (articles if isinstance(outcome, DedupedArticle) else failures).append(outcome)
+    result = load_batch(conn, run_id, source.name, articles, failures)
+    counts.articles_loaded += result.articles
+    logger.info(
+        "run %s: %s loaded %d articles (%d new or changed), %d failures",
+        run_id,
+        source.name,
+        result.articles,
+        result.articles_changed,
+        result.failures,
+    )
 
 
 def _to_article(source: Source, page: FetchedPage | Failure, counts: StageCounts) -> DedupedArticle | Failure:
@@ -156,7 +216,7 @@ def _to_article(source: Source, page: FetchedPage | Failure, counts: StageCounts
     counts.pages_fetched += 1
     try:
         found = extract(
-            page.content, url=page.final_url, charset=_charset(page.content_type), selector=source.article_selector
+            page.content, url=page.final_url, charset=charset_of(page.content_type), selector=source.article_selector
         )
     except Exception as exc:  # a parser bug on one page must not cost the run
         logger.exception("extracting %s failed", page.final_url)
@@ -187,15 +247,7 @@ def _extract_failure(source: Source, page: FetchedPage, reason: str, detail: str
     return Failure(source.name, page.requested_url, "extract", reason, page.status, datetime.now(UTC), detail)
 
 
-def _charset(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip("\"' ")
-    return None
-
-
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk

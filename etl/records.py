@@ -24,6 +24,9 @@ class Source:
     article_url_pattern: str | None = None
     allowed_hosts: tuple[str, ...] = ()
     article_selector: str | None = None
+    news_sitemap_url: str | None = None
+    min_delay_s: float = 1.0
+    concurrency: int | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,13 @@ class FetchedPage:
     content_type: str
     fetched_at: datetime
     elapsed_s: float
+    headers: tuple[tuple[str, str], ...] = ()
+    not_modified: bool = False
+
+    def header(self, name: str) -> str | None:
+        """The value of response header ``name`` (case-insensitive), if the server sent it."""
+        wanted = name.lower()
+        return next((value for key, value in self.headers if key.lower() == wanted), None)
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
 from etl.demo_site.server import RunningSite
+from tests.hostile_server import HostileServer
+from tests.hostile_source import HOSTILE_FETCH, hostile_sources_file
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_FILE = Path(__file__).parent / "fixtures" / "seed-belta-htp-karamay.txt"
@@ -88,3 +91,53 @@ def test_a_bad_date_is_rejected_by_the_parser() -> None:
     result = etl("run", "--start", "15.05.2025", "--end", "2025-05-17")
     assert result.returncode == 2
     assert "is not a date" in result.stderr
+
+
+def test_fetch_prints_one_json_object_per_url_with_a_reason_for_each_failure(tmp_path: Path) -> None:
+    with HostileServer() as site:
+        env = {
+            "NEWSETL_SOURCES_FILE": str(hostile_sources_file(site, tmp_path)),
+            **{f"NEWSETL_FETCH_{name.upper()}": str(value) for name, value in asdict(HOSTILE_FETCH).items()},
+        }
+        faults = site.fault_urls()
+        urls = [*site.good_urls(), *faults]
+        result = etl("fetch", *urls, "--source", "hostile", env=env)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["url"] for r in records] == urls
+    keys = {"url", "final_url", "status", "ok", "reason", "bytes", "charset", "elapsed_s"}
+    assert all(set(r) == keys for r in records)
+    for record in records[: len(site.good_urls())]:
+        assert (record["ok"], record["status"], record["reason"], record["final_url"]) == (
+            True,
+            200,
+            None,
+            record["url"],
+        )
+        assert record["bytes"] > 0 and record["charset"]
+    assert {r["url"]: r["reason"] for r in records if not r["ok"]} == faults
+    by_url = {r["url"]: r for r in records}
+    assert by_url[site.base_url + "/fault/500"]["status"] == 500
+    assert by_url[site.base_url + "/news/ru-cp1251"]["charset"] == "cp1251"
+    assert all(0 <= r["elapsed_s"] < HOSTILE_FETCH.total_timeout_s + 2.5 for r in records)
+
+
+def test_fetch_without_a_source_stays_on_the_urls_hosts() -> None:
+    with HostileServer() as site:
+        result = etl("fetch", site.base_url + "/fault/offsite-redirect", env={"NEWSETL_FETCH_RETRIES": "0"})
+    assert result.returncode == 0, result.stderr
+    (record,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (record["ok"], record["reason"], record["final_url"]) == (False, "offsite_redirect", None)
+
+
+def test_reprocess_reloads_from_the_archive_and_prints_a_summary(demo_site: RunningSite, clean_database: str) -> None:
+    env = {"NEWSETL_DATABASE_URL": clean_database, "NEWSETL_DEMO_SITE_URL": demo_site.base_url}
+    bounds = ("--start", "2025-05-16", "--end", "2025-05-17", "--source", "demo-es")
+    fetched = etl("run", *bounds, env=env)
+    assert fetched.returncode == 0, fetched.stderr
+    env["NEWSETL_DEMO_SITE_URL"] = "http://127.0.0.1:9"  # no network: nothing listens there
+    result = etl("reprocess", *bounds, env=env)
+    assert result.returncode == 0, result.stderr
+    (summary,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert summary["status"] == "success"
+    assert summary["articles_loaded"] == json.loads(fetched.stdout)["articles_loaded"] > 0

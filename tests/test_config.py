@@ -37,3 +37,8 @@ def test_environment_overrides_only_what_it_sets(tmp_path: Path) -> None:
 def test_a_malformed_number_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="NEWSETL_FETCH_RETRIES='many'"):
         load_settings({"NEWSETL_FETCH_RETRIES": "many"})
+
+
+def test_a_user_agent_without_a_contact_url_is_refused() -> None:
+    with pytest.raises(ConfigError, match="contact URL"):
+        load_settings({"NEWSETL_FETCH_USER_AGENT": "python-requests"})

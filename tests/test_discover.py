@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -37,6 +38,7 @@ def demo_source(base_url: str, edition: str, *methods: str) -> Source:
         archive_url=prefix + "archive/{date}/",
         article_url_pattern=f"/{edition}/[a-z-]+/(view|\\d{{4}}/\\d\\d/\\d\\d)/",
         allowed_hosts=(base_url.removeprefix("http://"),),
+        min_delay_s=0.0,
     )
 
 
@@ -140,3 +142,60 @@ def test_every_shipped_source_discovers_by_every_method(demo_site: RunningSite, 
             assert urls == day_urls(demo_site, edition, MAY_18, listed_only=False), source.name
         else:
             assert urls == day_urls(demo_site, edition, MAY_18, listed_only=True), source.name
+
+
+def test_a_sitemap_index_never_leads_to_another_host() -> None:
+    requested: list[str] = []
+    documents = {
+        "http://news.test/sitemap.xml": """<?xml version="1.0"?>
+            <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+              <sitemap><loc>http://169.254.169.254/latest/meta-data/</loc></sitemap>
+              <sitemap><loc>/day.xml</loc></sitemap>
+            </sitemapindex>""",
+        "http://news.test/day.xml": """<?xml version="1.0"?>
+            <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+              <url><loc>http://news.test/a</loc><lastmod>2025-05-15T08:00:00Z</lastmod></url>
+            </urlset>""",
+    }
+    fake = fake_getter(documents)
+
+    def get(url: str) -> FetchedPage | Failure:
+        requested.append(url)
+        return fake(url)
+
+    found, failures = discover(SITE, MAY_15, get)
+    assert (failures, [d.url for d in found]) == ([], ["http://news.test/a"])
+    assert requested == ["http://news.test/sitemap.xml", "http://news.test/day.xml"]
+
+
+def test_a_google_news_sitemap_dates_entries_by_publication_date() -> None:
+    news = replace(SITE, discovery=("news_sitemap",), sitemap_url=None, news_sitemap_url="http://news.test/news.xml")
+    documents = {
+        "http://news.test/news.xml": """<?xml version="1.0"?>
+            <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+                    xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+              <url><loc>http://news.test/today</loc><news:news>
+                <news:publication_date>2025-05-15T12:00:00+03:00</news:publication_date></news:news></url>
+              <url><loc>http://news.test/yesterday</loc><news:news>
+                <news:publication_date>2025-05-14T23:00:00Z</news:publication_date></news:news></url>
+            </urlset>""",
+    }
+    found, failures = discover(news, MAY_15, fake_getter(documents))
+    assert failures == []
+    assert [(d.url, d.via, d.published_hint) for d in found] == [
+        ("http://news.test/today", "news_sitemap", datetime(2025, 5, 15, 9, tzinfo=UTC))
+    ]
+
+
+def test_a_gzipped_sitemap_file_is_unpacked() -> None:
+    document = """<?xml version="1.0"?>
+        <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+          <url><loc>http://news.test/a</loc><lastmod>2025-05-15T08:00:00Z</lastmod></url>
+        </urlset>"""
+
+    def get(url: str) -> FetchedPage | Failure:
+        body = gzip.compress(document.encode())
+        return FetchedPage("s", url, url, 200, body, "application/x-gzip", datetime.now(UTC), 0.0)
+
+    found, failures = discover(SITE, MAY_15, get)
+    assert (failures, [d.url for d in found]) == ([], ["http://news.test/a"])
