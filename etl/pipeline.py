@@ -18,6 +18,7 @@ from itertools import islice
 import psycopg2.extensions
 
 from etl.config import Settings
+from etl.crossdedup import after_batch, after_run
 from etl.dedup import dedup_article
 from etl.discover import discover
 from etl.extract import extract
@@ -132,6 +133,7 @@ def _process(
                     outcome = _to_article(source, page, counts)
                     (articles if isinstance(outcome, DedupedArticle) else failures).append(outcome)
                 result = load_batch(conn, run_id, source.name, articles, failures)
+                after_batch(conn, settings.dedup, articles)
                 counts.articles_loaded += result.articles
                 logger.info(
                     "run %s: %s loaded %d articles (%d new or changed), %d failures",
@@ -141,6 +143,7 @@ def _process(
                     result.articles_changed,
                     result.failures,
                 )
+        after_run(conn, settings.dedup, source.name)
     finally:
         fetcher.close()
 

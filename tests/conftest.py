@@ -25,7 +25,20 @@ from etl.migrate import migrate
 from etl.warehouse import connect
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-DATA_TABLES = ("fetch_failures", "article_paragraphs", "paragraphs", "articles", "pipeline_runs", "sources")
+DATA_TABLES = (
+    "article_search",
+    "article_duplicates",
+    "paragraph_near_duplicates",
+    "paragraph_bands",
+    "paragraph_lsh",
+    "boilerplate_paragraphs",
+    "fetch_failures",
+    "article_paragraphs",
+    "paragraphs",
+    "articles",
+    "pipeline_runs",
+    "sources",
+)
 
 
 def with_database(url: str, name: str) -> str:

@@ -1,0 +1,199 @@
+"""Near-duplicate paragraphs: a typo fix, a changed punctuation mark or a re-wrapped line is the same paragraph.
+
+Two steps, so that precision stays above recall:
+
+1. **Candidates** by MinHash/LSH (datasketch): the paragraph's *loose form* (normalised, case-folded,
+   punctuation replaced by spaces) is cut into word bigrams, hashed into a MinHash signature of
+   ``DedupSettings.minhash_permutations`` values, and split into ``DedupSettings.lsh_bands`` bands. Two
+   paragraphs sharing one band hash are candidates. The band hashes live in the warehouse
+   (``paragraph_bands``), so every worker and every later run sees them.
+2. **Verification** (``near_duplicate``, a pure function): a candidate pair is linked only when the
+   *protected tokens* of both texts are equal, as multisets (numbers, capitalised words, which hold the
+   names, and month and weekday names of en/de/es/ru), and the exact Jaccard similarity of the character
+   5-gram sets of their loose forms is at least ``DedupSettings.near_duplicate_min_similarity``.
+
+So "3 people" and "4 people", "Müller" and "Möller", "15 мая" and "15 июня" are never linked; a typo fixed in
+a capitalised word (a German noun, a name) is not linked either: precision first. Paragraphs whose loose
+form is shorter than ``DedupSettings.near_duplicate_min_chars`` are not indexed. The link is recorded in
+``paragraph_near_duplicates``; stored text is never rewritten.
+
+Settings read: ``DedupSettings.minhash_permutations``, ``lsh_bands``, ``near_duplicate_min_similarity``,
+``near_duplicate_min_chars``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import pairwise
+
+import numpy as np
+import psycopg2.extensions
+from datasketch import MinHash
+
+from etl.config import DedupSettings
+from etl.normalise import normalise
+from etl.sql import query
+from etl.transactions import run_in_transaction
+
+logger = logging.getLogger(__name__)
+
+MINHASH_SEED = 1
+"""Pinned: band hashes in the warehouse are only comparable when every worker uses the same permutations."""
+
+SHINGLE_CHARS = 5
+_PUNCTUATION = re.compile(r"[^\w\s]+")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_DATE_WORDS = frozenset(
+    """
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    januar jänner februar märz mai juni juli oktober dezember
+    montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag
+    enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre
+    lunes martes miércoles jueves viernes sábado domingo
+    январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь
+    января февраля марта апреля мая июня июля августа сентября октября ноября декабря
+    понедельник вторник среда среду четверг пятница пятницу суббота субботу воскресенье
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
+
+
+def loose_form(text: str) -> str:
+    """The comparison form for near-duplicates: normalised, case-folded, punctuation as spaces."""
+    return " ".join(_PUNCTUATION.sub(" ", normalise(text).casefold()).split())
+
+
+def protected_tokens(text: str) -> Counter[str]:
+    """Tokens a near-duplicate may not change: numbers, capitalised words, month and weekday names."""
+    folded = normalise(text)
+    tokens = Counter(_NUMBER.findall(folded))
+    for word in _PUNCTUATION.sub(" ", folded).split():
+        if word[0].isupper() or word.casefold() in _DATE_WORDS:
+            tokens[word] += 1
+    return tokens
+
+
+def char_shingles(loose: str, width: int = SHINGLE_CHARS) -> set[str]:
+    if len(loose) <= width:
+        return {loose}
+    return {loose[i : i + width] for i in range(len(loose) - width + 1)}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    if not a and not b:
+        return 1.0
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
+
+
+def near_duplicate(a: str, b: str, min_similarity: float) -> float | None:
+    """The similarity of two paragraphs when they are near-duplicates, else None (see the module docstring)."""
+    if protected_tokens(a) != protected_tokens(b):
+        return None
+    similarity = jaccard(char_shingles(loose_form(a)), char_shingles(loose_form(b)))
+    return similarity if similarity >= min_similarity else None
+
+
+@dataclass(frozen=True)
+class BandHasher:
+    """MinHash signatures and LSH band hashes with pinned permutations, built once per process."""
+
+    permutations: int = 128
+    bands: int = 32
+
+    def __post_init__(self) -> None:
+        if self.permutations % self.bands:
+            raise ValueError(f"{self.permutations} permutations do not split into {self.bands} equal bands")
+
+    @cached_property
+    def _template(self) -> MinHash:
+        return MinHash(num_perm=self.permutations, seed=MINHASH_SEED, hashfunc=zlib.crc32)
+
+    def signature(self, loose: str) -> np.ndarray:
+        """MinHash values of the word bigrams (single words for a one-word text) of a loose form."""
+        words = loose.split()
+        shingles = [f"{x} {y}".encode() for x, y in pairwise(words)] or [loose.encode()]
+        minhash = self._template.copy()
+        minhash.update_batch(shingles)
+        return minhash.hashvalues
+
+    def band_hashes(self, loose: str) -> list[int]:
+        """One signed 64-bit hash per band of the signature (a Postgres ``bigint``)."""
+        rows = self.signature(loose).reshape(self.bands, -1)
+        return [
+            int.from_bytes(hashlib.blake2b(row.tobytes(), digest_size=8).digest(), "big", signed=True) for row in rows
+        ]
+
+
+def hasher_for(settings: DedupSettings) -> BandHasher:
+    return BandHasher(settings.minhash_permutations, settings.lsh_bands)
+
+
+def link_near_duplicates(
+    conn: psycopg2.extensions.connection, settings: DedupSettings, paragraphs: Iterable[tuple[bytes, str]]
+) -> int:
+    """Index the given (key, text) paragraphs not indexed yet and link their near-duplicates; links added.
+
+    Two transactions: the band hashes are committed before candidates are looked up, so of two workers
+    indexing near-duplicates at once, the later one always sees the other's bands.
+    """
+    texts = dict(paragraphs)
+    if not texts:
+        return 0
+    hasher = hasher_for(settings)
+    pending = run_in_transaction(conn, lambda cur: _index_pending(cur, hasher, settings, texts))
+    if not pending:
+        return 0
+    return run_in_transaction(conn, lambda cur: _link_pending(cur, settings, pending, texts))
+
+
+def _index_pending(
+    cur: psycopg2.extensions.cursor, hasher: BandHasher, settings: DedupSettings, texts: dict[bytes, str]
+) -> list[bytes]:
+    cur.execute(query("select_unchecked_paragraphs"), {"keys": sorted(texts)})
+    pending = sorted(bytes(row[0]) for row in cur)
+    if not pending:
+        return []
+    buffer = io.StringIO()
+    for key in pending:
+        loose = loose_form(texts[key])
+        if len(loose) < settings.near_duplicate_min_chars:
+            continue
+        for band, band_hash in enumerate(hasher.band_hashes(loose)):
+            buffer.write(f"{band}\t{band_hash}\t\\\\x{key.hex()}\n")
+    buffer.seek(0)
+    cur.execute(query("create_band_tables"))
+    cur.copy_expert("copy load_bands (band, band_hash, paragraph_key) from stdin", buffer)
+    cur.execute(query("insert_paragraph_bands"), {"keys": pending})
+    return pending
+
+
+def _link_pending(
+    cur: psycopg2.extensions.cursor, settings: DedupSettings, pending: Sequence[bytes], texts: dict[bytes, str]
+) -> int:
+    cur.execute(query("select_band_candidates"), {"keys": list(pending)})
+    links: list[tuple[bytes, bytes, float]] = []
+    for key, other_key, other_text in cur.fetchall():
+        key, other_key = bytes(key), bytes(other_key)
+        similarity = near_duplicate(texts[key], other_text, settings.near_duplicate_min_similarity)
+        if similarity is not None:
+            first, second = sorted((key, other_key))
+            links.append((first, second, round(similarity, 4)))
+    links = sorted(set(links))
+    added = 0
+    if links:
+        cur.execute(
+            query("insert_paragraph_near_duplicates"),
+            {"firsts": [a for a, _, _ in links], "seconds": [b for _, b, _ in links], "sims": [s for *_, s in links]},
+        )
+        added = cur.rowcount
+    cur.execute(query("mark_paragraphs_checked"), {"keys": list(pending)})
+    return added

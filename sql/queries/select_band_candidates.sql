@@ -1,0 +1,16 @@
+-- Near-duplicate candidates of the given paragraphs: other paragraphs sharing at least one LSH band hash.
+-- One row per (paragraph, candidate), with the candidate's text.
+with candidates as (
+    select distinct
+        mine.paragraph_key,
+        other.paragraph_key as other_key
+    from paragraph_bands as mine
+    inner join paragraph_bands as other
+        on other.band = mine.band and other.band_hash = mine.band_hash
+    where mine.paragraph_key = any(%(keys)s) and other.paragraph_key <> mine.paragraph_key
+)
+
+select c.paragraph_key, c.other_key, p.text
+from candidates as c
+inner join paragraphs as p on p.paragraph_key = c.other_key
+order by c.paragraph_key, c.other_key;
