@@ -2,11 +2,11 @@
 
 Two steps, so that precision stays above recall:
 
-1. **Candidates** by MinHash/LSH (datasketch): the paragraph's *loose form* (normalised, case-folded,
-   punctuation replaced by spaces) is cut into word bigrams, hashed into a MinHash signature of
-   ``DedupSettings.minhash_permutations`` values, and split into ``DedupSettings.lsh_bands`` bands. Two
-   paragraphs sharing one band hash are candidates. The band hashes live in the warehouse
-   (``paragraph_bands``), so every worker and every later run sees them.
+1. **Candidates** by MinHash/LSH (datasketch): the paragraph's *loose form* (normalised, a word
+   hyphenated at a line break joined again, case-folded, punctuation replaced by spaces) is cut into word
+   bigrams, hashed into a MinHash signature of ``DedupSettings.minhash_permutations`` values, and split
+   into ``DedupSettings.lsh_bands`` bands. Two paragraphs sharing one band hash are candidates. The band
+   hashes live in the warehouse (``paragraph_bands``), so every worker and every later run sees them.
 2. **Verification** (``near_duplicate``, a pure function): a candidate pair is linked only when the
    *protected tokens* of both texts are equal, as multisets (numbers, capitalised words, which hold the
    names, and month and weekday names of en/de/es/ru), and the exact Jaccard similarity of the character
@@ -50,6 +50,7 @@ MINHASH_SEED = 1
 
 SHINGLE_CHARS = 5
 _PUNCTUATION = re.compile(r"[^\w\s]+")
+_LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s+(\w)")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _DATE_WORDS = frozenset(
     """
@@ -66,14 +67,23 @@ _DATE_WORDS = frozenset(
 )
 
 
+def unwrap(text: str) -> str:
+    """Normalised text with words hyphenated at a line break joined again ("Zusam- menarbeit")."""
+    return _LINE_BREAK_HYPHEN.sub(_join_if_lower, normalise(text))
+
+
+def _join_if_lower(match: re.Match[str]) -> str:
+    return match[1] + match[2] if match[2].islower() else match[0]
+
+
 def loose_form(text: str) -> str:
-    """The comparison form for near-duplicates: normalised, case-folded, punctuation as spaces."""
-    return " ".join(_PUNCTUATION.sub(" ", normalise(text).casefold()).split())
+    """The comparison form for near-duplicates: unwrapped, case-folded, punctuation as spaces."""
+    return " ".join(_PUNCTUATION.sub(" ", unwrap(text).casefold()).split())
 
 
 def protected_tokens(text: str) -> Counter[str]:
     """Tokens a near-duplicate may not change: numbers, capitalised words, month and weekday names."""
-    folded = normalise(text)
+    folded = unwrap(text)
     tokens = Counter(_NUMBER.findall(folded))
     for word in _PUNCTUATION.sub(" ", folded).split():
         if word[0].isupper() or word.casefold() in _DATE_WORDS:
