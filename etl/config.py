@@ -47,8 +47,8 @@ class DedupSettings:
     """A paragraph is boilerplate of a source when at least this many of its articles carry it ..."""
     boilerplate_min_days: int = 3
     """... published on at least this many distinct UTC days (a quote shared by two follow-ups is not)."""
-    minhash_permutations: int = 128
-    lsh_bands: int = 32
+    minhash_permutations: int = 64
+    lsh_bands: int = 16
     """Bands of ``minhash_permutations / lsh_bands`` values: pairs sharing one band hash are candidates."""
     near_duplicate_min_similarity: float = 0.8
     """Jaccard similarity of character 5-grams a verified near-duplicate pair must reach."""

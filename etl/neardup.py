@@ -5,8 +5,9 @@ Two steps, so that precision stays above recall:
 1. **Candidates** by MinHash/LSH (datasketch): the paragraph's *loose form* (normalised, a word
    hyphenated at a line break joined again, case-folded, punctuation replaced by spaces) is cut into word
    bigrams, hashed into a MinHash signature of ``DedupSettings.minhash_permutations`` values, and split
-   into ``DedupSettings.lsh_bands`` bands. Two paragraphs sharing one band hash are candidates. The band
-   hashes live in the warehouse (``paragraph_bands``), so every worker and every later run sees them.
+   into ``DedupSettings.lsh_bands`` bands, each band's hash salted with the protected tokens (step 2). Two
+   paragraphs sharing one band hash are candidates. The band hashes live in the warehouse
+   (``paragraph_bands``), so every worker and every later run sees them.
 2. **Verification** (``near_duplicate``, a pure function): a candidate pair is linked only when the
    *protected tokens* of both texts are equal, as multisets (numbers, capitalised words, which hold the
    names, and month and weekday names of en/de/es/ru), and the exact Jaccard similarity of the character
@@ -23,12 +24,13 @@ Settings read: ``DedupSettings.minhash_permutations``, ``lsh_bands``, ``near_dup
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
@@ -123,16 +125,21 @@ class BandHasher:
             raise ValueError(f"{self.permutations} permutations do not split into {self.bands} equal bands")
 
     @cached_property
-    def _template(self) -> MinHash:
+    def _minhash(self) -> MinHash:
         return MinHash(num_perm=self.permutations, seed=MINHASH_SEED, hashfunc=zlib.crc32)
 
     def signature(self, loose: str) -> np.ndarray:
-        """MinHash values of the word bigrams (single words for a one-word text) of a loose form."""
+        """MinHash values of the word bigrams (single words for a one-word text) of a loose form.
+
+        One MinHash is cleared and reused (``copy()`` re-parses the permutations and cost more than the
+        hashing), so a ``BandHasher`` is not shared between threads.
+        """
         words = loose.split()
         shingles = [f"{x} {y}".encode() for x, y in pairwise(words)] or [loose.encode()]
-        minhash = self._template.copy()
+        minhash = self._minhash
+        minhash.clear()
         minhash.update_batch(shingles)
-        return minhash.hashvalues
+        return minhash.hashvalues.copy()
 
     @cached_property
     def _band_multipliers(self) -> np.ndarray:
@@ -141,16 +148,23 @@ class BandHasher:
             1
         )
 
-    def band_hashes(self, loose: str) -> list[int]:
-        """One signed 64-bit hash per band of the signature (a Postgres ``bigint``).
+    def band_hashes(self, text: str) -> list[int]:
+        """One signed 64-bit hash per band of the paragraph's signature (a Postgres ``bigint``).
 
-        A band's hash is the sum of its MinHash values times pinned odd 64-bit multipliers, modulo 2**64:
-        one vectorised step for all bands (BLAKE2b per band cost more than the MinHash itself).
+        A band's hash is the sum of its MinHash values times pinned odd 64-bit multipliers, modulo 2**64
+        (one vectorised step for all bands), XOR a hash of the paragraph's protected tokens: paragraphs
+        whose numbers, names or dates differ can never be near-duplicates, so they never become
+        candidates either, which keeps templated text ("... 3 people", "... 4 people") cheap.
         """
-        rows = self.signature(loose).astype(np.uint64).reshape(self.bands, -1)
+        rows = self.signature(loose_form(text)).astype(np.uint64).reshape(self.bands, -1)
         with np.errstate(over="ignore"):
             mixed = (rows * self._band_multipliers).sum(axis=1, dtype=np.uint64)
-        return mixed.view(np.int64).tolist()
+        return (mixed ^ _tokens_hash(protected_tokens(text))).view(np.int64).tolist()
+
+
+def _tokens_hash(tokens: Counter[str]) -> np.uint64:
+    joined = "\x1f".join(sorted(tokens.elements()))
+    return np.uint64(int.from_bytes(hashlib.blake2b(joined.encode(), digest_size=8).digest(), "big"))
 
 
 def hasher_for(settings: DedupSettings) -> BandHasher:
@@ -170,36 +184,46 @@ def link_near_duplicates(
         return 0
     hasher = hasher_for(settings)
     pending = run_in_transaction(conn, lambda cur: _index_pending(cur, hasher, settings, texts))
-    if not pending:
+    if not pending.keys:
         return 0
     return run_in_transaction(conn, lambda cur: _link_pending(cur, settings, pending, texts))
 
 
+@dataclass(frozen=True)
+class _Pending:
+    """Paragraphs whose candidates are to be verified, and their band rows in COPY text format."""
+
+    keys: list[bytes]
+    band_rows: str
+
+
 def _index_pending(
     cur: psycopg2.extensions.cursor, hasher: BandHasher, settings: DedupSettings, texts: dict[bytes, str]
-) -> list[bytes]:
+) -> _Pending:
     cur.execute(query("select_unchecked_paragraphs"), {"keys": sorted(texts)})
-    pending = sorted(bytes(row[0]) for row in cur)
-    if not pending:
-        return []
-    buffer = io.StringIO()
-    for key in pending:
-        loose = loose_form(texts[key])
-        if len(loose) < settings.near_duplicate_min_chars:
-            continue
-        for band, band_hash in enumerate(hasher.band_hashes(loose)):
-            buffer.write(f"{band}\t{band_hash}\t\\\\x{key.hex()}\n")
-    buffer.seek(0)
+    keys = sorted(bytes(row[0]) for row in cur)
+    band_rows = "".join(
+        f"{band}\t{band_hash}\t\\\\x{key.hex()}\n"
+        for key in keys
+        if len(loose_form(texts[key])) >= settings.near_duplicate_min_chars
+        for band, band_hash in enumerate(hasher.band_hashes(texts[key]))
+    )
+    if keys:
+        _stage_bands(cur, band_rows)
+        cur.execute(query("insert_paragraph_bands"), {"keys": keys})
+    return _Pending(keys, band_rows)
+
+
+def _stage_bands(cur: psycopg2.extensions.cursor, band_rows: str) -> None:
     cur.execute(query("create_band_tables"))
-    cur.copy_expert("copy load_bands (band, band_hash, paragraph_key) from stdin", buffer)
-    cur.execute(query("insert_paragraph_bands"), {"keys": pending})
-    return pending
+    cur.copy_expert("copy load_bands (band, band_hash, paragraph_key) from stdin", io.StringIO(band_rows))
 
 
 def _link_pending(
-    cur: psycopg2.extensions.cursor, settings: DedupSettings, pending: Sequence[bytes], texts: dict[bytes, str]
+    cur: psycopg2.extensions.cursor, settings: DedupSettings, pending: _Pending, texts: dict[bytes, str]
 ) -> int:
-    cur.execute(query("select_band_candidates"), {"keys": list(pending)})
+    _stage_bands(cur, pending.band_rows)
+    cur.execute(query("select_band_candidates"))
     links: list[tuple[bytes, bytes, float]] = []
     for key, other_key, other_text in cur.fetchall():
         key, other_key = bytes(key), bytes(other_key)
@@ -215,5 +239,5 @@ def _link_pending(
             {"firsts": [a for a, _, _ in links], "seconds": [b for _, b, _ in links], "sims": [s for *_, s in links]},
         )
         added = cur.rowcount
-    cur.execute(query("mark_paragraphs_checked"), {"keys": list(pending)})
+    cur.execute(query("mark_paragraphs_checked"), {"keys": pending.keys})
     return added

@@ -9,9 +9,11 @@ reader cannot see:
 - every run of whitespace, including no-break spaces (U+00A0, U+202F) and line breaks, becomes one space,
   and leading and trailing whitespace is dropped.
 
-It does not fold case, punctuation, quote styles, digits or letters: those can change what a paragraph
-says. HTML entities are decoded by the parser before text reaches this module. Stored text keeps its
-original form; only the key is computed from the normalised form.
+It does not fold case, punctuation, quote styles, dashes, digits or letters: those can change what a
+paragraph says. Nor compatibility forms (no NFKC: the "ﬁ" ligature, full-width letters and superscript
+digits stay as they are), nor a word hyphenated at a line break ("Zusam- menarbeit"): ``etl.neardup``
+links such variants without merging them. HTML entities are decoded by the parser before text reaches
+this module. Stored text keeps its original form; only the key is computed from the normalised form.
 """
 
 from __future__ import annotations

@@ -33,14 +33,15 @@ comment on table paragraph_lsh is 'One row per paragraph taken up by the near-du
 comment on column paragraph_lsh.paragraph_key is 'The paragraph.';
 comment on column paragraph_lsh.checked_at is 'When its near-duplicate candidates were verified; null while pending (a crashed step resumes there).';
 
+-- No foreign key and no second index: this is the widest table (one row per band of each paragraph) and
+-- the near-duplicate step writes it together with the paragraph's paragraph_lsh row, in one transaction.
 create table paragraph_bands (
     band smallint not null,
     band_hash bigint not null,
-    paragraph_key bytea not null references paragraph_lsh (paragraph_key),
+    paragraph_key bytea not null,
     constraint paragraph_bands_pkey primary key (band, band_hash, paragraph_key)
 );
-create index paragraph_bands_paragraph_ix on paragraph_bands (paragraph_key);
-comment on table paragraph_bands is 'MinHash LSH index of paragraphs: paragraphs sharing a (band, band_hash) are near-duplicate candidates.';
+comment on table paragraph_bands is 'MinHash LSH index of paragraphs: paragraphs sharing a (band, band_hash) are near-duplicate candidates (band hashes are salted with the numbers, names and dates of the text, which near-duplicates share).';
 comment on column paragraph_bands.band is 'Band number, from 0.';
 comment on column paragraph_bands.band_hash is 'BLAKE2b-64 of the band''s MinHash values.';
 comment on column paragraph_bands.paragraph_key is 'The indexed paragraph.';

@@ -7,7 +7,7 @@ order by paragraph_key
 on conflict (paragraph_key) do nothing;
 
 insert into paragraph_bands (band, band_hash, paragraph_key)
-select distinct band, band_hash, paragraph_key
+select band, band_hash, paragraph_key
 from load_bands
 order by band, band_hash, paragraph_key
 on conflict (band, band_hash, paragraph_key) do nothing;

@@ -1,13 +1,13 @@
--- Near-duplicate candidates of the given paragraphs: other paragraphs sharing at least one LSH band hash.
--- One row per (paragraph, candidate), with the candidate's text.
+-- Near-duplicate candidates of the pending paragraphs staged in load_bands: other paragraphs sharing at
+-- least one (band, band_hash). One row per (paragraph, candidate), with the candidate's text.
 with candidates as (
     select distinct
         mine.paragraph_key,
         other.paragraph_key as other_key
-    from paragraph_bands as mine
+    from load_bands as mine
     inner join paragraph_bands as other
         on other.band = mine.band and other.band_hash = mine.band_hash
-    where mine.paragraph_key = any(%(keys)s) and other.paragraph_key <> mine.paragraph_key
+    where other.paragraph_key <> mine.paragraph_key
 )
 
 select c.paragraph_key, c.other_key, p.text
