@@ -147,10 +147,9 @@ def same_paragraph(a: str, b: str, hasher: BandHasher, settings: DedupSettings) 
     a, b = html.unescape(a), html.unescape(b)  # what the HTML parser does before text reaches normalise
     if paragraph_key(a) == paragraph_key(b):
         return True
-    loose_a, loose_b = loose_form(a), loose_form(b)
-    if min(len(loose_a), len(loose_b)) < settings.near_duplicate_min_chars:
-        return False
-    if not set(hasher.band_hashes(a)) & set(hasher.band_hashes(b)):
+    bands_a = hasher.band_hashes(a, settings.near_duplicate_min_chars)
+    bands_b = hasher.band_hashes(b, settings.near_duplicate_min_chars)
+    if not set(bands_a) & set(bands_b):
         return False
     return near_duplicate(a, b, settings.near_duplicate_min_similarity) is not None
 

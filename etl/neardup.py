@@ -29,7 +29,6 @@ import io
 import logging
 import re
 import zlib
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -70,26 +69,31 @@ _DATE_WORDS = frozenset(
 
 def unwrap(text: str) -> str:
     """Normalised text with words hyphenated at a line break joined again ("Zusam- menarbeit")."""
-    return _LINE_BREAK_HYPHEN.sub(_join_if_lower, normalise(text))
+    folded = normalise(text)
+    return _LINE_BREAK_HYPHEN.sub(_join_if_lower, folded) if "- " in folded else folded
 
 
 def _join_if_lower(match: re.Match[str]) -> str:
     return match[1] + match[2] if match[2].islower() else match[0]
 
 
+def comparison_forms(text: str) -> tuple[str, tuple[str, ...]]:
+    """The loose form and the protected tokens of a paragraph, computed in one pass."""
+    unwrapped = unwrap(text)
+    spaced = _PUNCTUATION.sub(" ", unwrapped)
+    words = spaced.split()
+    protected = [*_NUMBER.findall(unwrapped), *(w for w in words if w[0].isupper() or w in _DATE_WORDS)]
+    return " ".join(spaced.casefold().split()), tuple(sorted(protected))
+
+
 def loose_form(text: str) -> str:
-    """The comparison form for near-duplicates: unwrapped, case-folded, punctuation as spaces."""
-    return " ".join(_PUNCTUATION.sub(" ", unwrap(text).casefold()).split())
+    """The comparison form for near-duplicates: unwrapped, punctuation as spaces, case-folded."""
+    return comparison_forms(text)[0]
 
 
-def protected_tokens(text: str) -> Counter[str]:
-    """Tokens a near-duplicate may not change: numbers, capitalised words, month and weekday names."""
-    folded = unwrap(text)
-    tokens = Counter(_NUMBER.findall(folded))
-    for word in _PUNCTUATION.sub(" ", folded).split():
-        if word[0].isupper() or word.casefold() in _DATE_WORDS:
-            tokens[word] += 1
-    return tokens
+def protected_tokens(text: str) -> tuple[str, ...]:
+    """Tokens a near-duplicate may not change, sorted: numbers, capitalised words, month and weekday names."""
+    return comparison_forms(text)[1]
 
 
 def char_shingles(loose: str, width: int = SHINGLE_CHARS) -> set[str]:
@@ -107,9 +111,11 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 def near_duplicate(a: str, b: str, min_similarity: float) -> float | None:
     """The similarity of two paragraphs when they are near-duplicates, else None (see the module docstring)."""
-    if protected_tokens(a) != protected_tokens(b):
+    loose_a, protected_a = comparison_forms(a)
+    loose_b, protected_b = comparison_forms(b)
+    if protected_a != protected_b:
         return None
-    similarity = jaccard(char_shingles(loose_form(a)), char_shingles(loose_form(b)))
+    similarity = jaccard(char_shingles(loose_a), char_shingles(loose_b))
     return similarity if similarity >= min_similarity else None
 
 
@@ -148,22 +154,26 @@ class BandHasher:
             1
         )
 
-    def band_hashes(self, text: str) -> list[int]:
+    def band_hashes(self, text: str, min_chars: int = 0) -> list[int]:
         """One signed 64-bit hash per band of the paragraph's signature (a Postgres ``bigint``).
 
         A band's hash is the sum of its MinHash values times pinned odd 64-bit multipliers, modulo 2**64
         (one vectorised step for all bands), XOR a hash of the paragraph's protected tokens: paragraphs
         whose numbers, names or dates differ can never be near-duplicates, so they never become
-        candidates either, which keeps templated text ("... 3 people", "... 4 people") cheap.
+        candidates either, which keeps templated text ("... 3 people", "... 4 people") cheap. No bands for a
+        paragraph whose loose form is shorter than ``min_chars``.
         """
-        rows = self.signature(loose_form(text)).astype(np.uint64).reshape(self.bands, -1)
+        loose, protected = comparison_forms(text)
+        if len(loose) < min_chars:
+            return []
+        rows = self.signature(loose).astype(np.uint64).reshape(self.bands, -1)
         with np.errstate(over="ignore"):
             mixed = (rows * self._band_multipliers).sum(axis=1, dtype=np.uint64)
-        return (mixed ^ _tokens_hash(protected_tokens(text))).view(np.int64).tolist()
+        return (mixed ^ _tokens_hash(protected)).view(np.int64).tolist()
 
 
-def _tokens_hash(tokens: Counter[str]) -> np.uint64:
-    joined = "\x1f".join(sorted(tokens.elements()))
+def _tokens_hash(tokens: tuple[str, ...]) -> np.uint64:
+    joined = "\x1f".join(tokens)
     return np.uint64(int.from_bytes(hashlib.blake2b(joined.encode(), digest_size=8).digest(), "big"))
 
 
@@ -205,8 +215,7 @@ def _index_pending(
     band_rows = "".join(
         f"{band}\t{band_hash}\t\\\\x{key.hex()}\n"
         for key in keys
-        if len(loose_form(texts[key])) >= settings.near_duplicate_min_chars
-        for band, band_hash in enumerate(hasher.band_hashes(texts[key]))
+        for band, band_hash in enumerate(hasher.band_hashes(texts[key], settings.near_duplicate_min_chars))
     )
     if keys:
         _stage_bands(cur, band_rows)

@@ -54,7 +54,7 @@ def test_a_different_number_name_or_date_is_never_a_near_duplicate(kind: str, ot
 def test_lowercase_month_names_are_protected() -> None:
     one = "Выставка пройдет в Минске с 15 мая, сообщили организаторы проекта и представители министерства."
     assert near_duplicate(one, one.replace("мая", "июня"), 0.5) is None
-    assert protected_tokens(one)["мая"] == 1
+    assert "мая" in protected_tokens(one)
 
 
 def test_loose_form_folds_case_punctuation_and_line_break_hyphens_only() -> None:
