@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime
 
 import psycopg2
 
 from etl.config import DedupSettings, Settings
+from etl.crossdedup import after_batch
+from etl.dedup import dedup_article
 from etl.demo_site.content import load_vocab
 from etl.demo_site.server import RunningSite
+from etl.load import load_batch
 from etl.pipeline import run_sources
-from etl.records import Interval
+from etl.records import DedupedArticle, Interval
+from etl.warehouse import connect
 from tests.conftest import empty_data_tables
+from tests.test_load import SOURCE, make_article, start_run
 
 MAY_15 = Interval(datetime(2025, 5, 15, tzinfo=UTC), datetime(2025, 5, 16, tzinfo=UTC))
 MAY_16 = Interval(datetime(2025, 5, 16, tzinfo=UTC), datetime(2025, 5, 17, tzinfo=UTC))
@@ -107,3 +113,52 @@ def test_the_seeds_russian_copy_is_linked_to_its_source_article(
         rows = cur.fetchall()
     unique = len(seed.unique_paragraphs)
     assert rows == [(demo_site.base_url + seed.path, round(unique / (unique + 1), 7), unique)]
+
+
+def test_two_workers_loading_overlapping_batches_at_once_neither_deadlock_nor_duplicate(
+    db: psycopg2.extensions.connection, clean_database: str
+) -> None:
+    run_id = start_run(db)
+    db.commit()
+    common = "Gemeinsamer Absatz, den beide Agenturen wortgleich verbreiten, mit 3 Zahlen und 12 Namen."
+    shared = [
+        dedup_article(make_article(f"http://example.test/{i}", (f"Eigener Absatz Nummer {i} mit etwas Text.", common)))
+        for i in range(40)
+    ]
+    copy_a = dedup_article(make_article("http://example.test/a", ("Nur in a, ganz eigener Text hier.", common)))
+    copy_b = dedup_article(make_article("http://example.test/b", ("Nur in b, ganz eigener Text hier.", common)))
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2, timeout=30)
+
+    def work(batch: list[DedupedArticle]) -> None:
+        conn = connect(clean_database)
+        try:
+            barrier.wait()
+            load_batch(conn, run_id, SOURCE.name, batch, [])
+            after_batch(conn, DedupSettings(), batch)
+        except BaseException as exc:  # surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            conn.close()
+
+    threads = [
+        threading.Thread(target=work, args=([*shared, copy_a],)),
+        threading.Thread(target=work, args=([*reversed(shared), copy_b],)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    together = contents(db)
+    assert len(together["articles"]) == 42
+    assert len(together["paragraphs"]) == 43
+    assert len(together["article_search"]) == 42
+    assert {row[1] for row in together["paragraph_lsh"]} == {True}
+    empty_data_tables(clean_database)
+    run_id = start_run(db)
+    db.commit()
+    for batch in ([*shared, copy_a], [copy_b]):
+        load_batch(db, run_id, SOURCE.name, batch, [])
+        after_batch(db, DedupSettings(), batch)
+    assert contents(db) == together
