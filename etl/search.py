@@ -2,7 +2,7 @@
 
 ``search_config(language)`` (in the warehouse) maps de, es, ru, en to german, spanish, russian, english and
 anything else to simple; ``article_search.search_vector`` is GIN-indexed. An article is re-indexed when its
-stored version changes (``articles.run_id`` differs from the one indexed).
+title, language or text changes (``article_search.indexed_version`` is a hash of the three).
 """
 
 from __future__ import annotations

@@ -95,14 +95,14 @@ comment on function search_config(text) is 'Text search configuration for an ISO
 
 create table article_search (
     article_id bigint primary key references articles (article_id) on delete cascade,
-    run_id bigint not null,
+    indexed_version text not null,
     search_config regconfig not null,
     search_vector tsvector not null
 );
 create index article_search_vector_ix on article_search using gin (search_vector);
 comment on table article_search is 'Full-text search document of each article (title weight A, paragraphs weight B), in its language''s configuration; query with @@ websearch_to_tsquery(search_config(language), ...).';
 comment on column article_search.article_id is 'The article.';
-comment on column article_search.run_id is 'articles.run_id of the version indexed; a different one means the article changed and is re-indexed.';
+comment on column article_search.indexed_version is 'MD5 of the title, language and body_hash indexed; a different one means the article changed and is re-indexed.';
 comment on column article_search.search_config is 'The text search configuration used (search_config(articles.language)).';
 comment on column article_search.search_vector is 'Title and paragraphs as a tsvector; GIN-indexed.';
 
