@@ -121,10 +121,10 @@ def near_duplicate(a: str, b: str, min_similarity: float) -> float | None:
 
 @dataclass(frozen=True)
 class BandHasher:
-    """MinHash signatures and LSH band hashes with pinned permutations, built once per process."""
+    """MinHash signatures and LSH band hashes with pinned permutations; one per batch (see ``signature``)."""
 
-    permutations: int = 128
-    bands: int = 32
+    permutations: int = 64
+    bands: int = 16
 
     def __post_init__(self) -> None:
         if self.permutations % self.bands:
@@ -149,10 +149,10 @@ class BandHasher:
 
     @cached_property
     def _band_multipliers(self) -> np.ndarray:
+        """Odd 64-bit constants derived from BLAKE2b, so they never change with a library version."""
         rows = self.permutations // self.bands
-        return np.random.default_rng(MINHASH_SEED).integers(1, 2**63, rows, dtype=np.uint64) * np.uint64(2) + np.uint64(
-            1
-        )
+        digests = (hashlib.blake2b(f"newsetl band row {i}".encode(), digest_size=8).digest() for i in range(rows))
+        return np.array([int.from_bytes(d, "big") | 1 for d in digests], dtype=np.uint64)
 
     def band_hashes(self, text: str, min_chars: int = 0) -> list[int]:
         """One signed 64-bit hash per band of the paragraph's signature (a Postgres ``bigint``).

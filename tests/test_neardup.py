@@ -146,3 +146,9 @@ def test_two_workers_indexing_near_duplicates_at_once_still_link_them(
         thread.join()
     assert errors == []
     assert near_links(db) == {pair(BASE, typo)}
+
+
+def test_band_hashes_are_pinned_across_processes_and_versions() -> None:
+    """Stored band hashes must stay comparable: a change here needs an emptied ``paragraph_bands``."""
+    bands = BandHasher().band_hashes("Die Delegation aus Karamay besuchte den High-Tech Park.")
+    assert bands[:2] == [3628855086559185629, 8682480805983498506]
