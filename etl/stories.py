@@ -1,9 +1,11 @@
 """The same story elsewhere: an article that re-publishes another (syndication, a mirror) is linked to it.
 
-Two articles are the same story when the Jaccard share of their paragraphs (by content key) reaches
-``DedupSettings.article_duplicate_min_similarity``; the later one (by publication time, then URL) is
-recorded in ``article_duplicates`` as a copy of the earlier, with the similarity, so users count stories
-(articles without a row there), not copies. Cross-language translations are not linked.
+Two articles are the same story when the Jaccard share of their paragraphs reaches
+``DedupSettings.article_duplicate_min_similarity``; a paragraph counts as shared when the other article
+carries it or a linked near-duplicate of it (a copy with a typo fixed is still a copy), so this step runs
+after ``etl.neardup``. The later article (by publication time, then URL) is recorded in
+``article_duplicates`` as a copy of the earlier, with the similarity, so users count stories (articles
+without a row there), not copies. Cross-language translations are not linked.
 
 Settings read: ``DedupSettings.article_duplicate_min_similarity``.
 """

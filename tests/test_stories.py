@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import psycopg2
 
 from etl.config import DedupSettings
+from etl.crossdedup import after_batch
 from etl.dedup import dedup_article
 from etl.load import load_batch
 from etl.stories import link_article_duplicates
@@ -53,3 +54,19 @@ def test_linking_again_changes_nothing_and_a_changed_copy_is_unlinked(db: psycop
     load_batch(db, run_id, "test-src", [rewritten], [])
     link_article_duplicates(db, DedupSettings(), [urls[1]])
     assert links(db) == []
+
+
+def test_a_copy_with_a_typo_fixed_still_counts_that_paragraph_as_shared(db: psycopg2.extensions.connection) -> None:
+    run_id = start_run(db)
+    long_story = tuple(f"{text} Mit weiteren Einzelheiten aus der Sitzung des Ausschusses." for text in STORY)
+    edited = (long_story[0], long_story[1].replace("weiteren", "weitern"), long_story[2])
+    urls = ["http://example.test/original", "http://example.test/edited"]
+    batch = [
+        dedup_article(make_article(urls[0], long_story, published_at=EARLY)),
+        dedup_article(make_article(urls[1], edited, published_at=LATE)),
+    ]
+    load_batch(db, run_id, "test-src", batch, [])
+    link_article_duplicates(db, DedupSettings(), urls)
+    assert links(db) == [(urls[1], urls[0], 0.5, 2)]  # exact keys only: 2 of 4
+    after_batch(db, DedupSettings(), batch)  # links the near-duplicate paragraphs, then the articles again
+    assert links(db) == [(urls[1], urls[0], 1.0, 3)]

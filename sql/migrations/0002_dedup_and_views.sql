@@ -76,8 +76,8 @@ create index article_duplicates_duplicate_of_ix on article_duplicates (duplicate
 comment on table article_duplicates is 'One row per article that re-publishes an earlier one (syndication, mirrors): count stories as articles without a row here.';
 comment on column article_duplicates.article_id is 'The later copy (by published_at, then URL).';
 comment on column article_duplicates.duplicate_of is 'The earlier article it re-publishes.';
-comment on column article_duplicates.similarity is 'Shared paragraphs over the union of both articles'' paragraphs (Jaccard).';
-comment on column article_duplicates.shared_paragraphs is 'Paragraphs the two articles have in common.';
+comment on column article_duplicates.similarity is 'Shared paragraphs (equal or near-duplicates) over the union of both articles'' paragraphs (Jaccard).';
+comment on column article_duplicates.shared_paragraphs is 'Paragraphs the two articles have in common, equal or as linked near-duplicates.';
 comment on column article_duplicates.linked_at is 'When the link was recorded or its similarity last changed.';
 
 create function search_config(language text) returns regconfig

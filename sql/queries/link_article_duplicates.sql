@@ -1,24 +1,53 @@
 -- Link the given articles (by URL) with the articles they share most paragraphs with: the later one
--- (by publication time, then URL) is the copy of the earlier. Similarity is the Jaccard share of
--- paragraphs. It reads only the two articles' paragraph lists (not the boilerplate marks, which change as
--- more days load), so load order does not matter. Links of these articles that no longer hold are
--- removed; unchanged links are not rewritten.
+-- (by publication time, then URL) is the copy of the earlier. A paragraph is shared when the other article
+-- carries it or a near-duplicate of it (paragraph_near_duplicates: a copy with a typo fixed is still a
+-- copy); similarity is the Jaccard share of paragraphs. It reads the paragraph lists and near-duplicate
+-- links (not the boilerplate marks, which change as more days load), so load order does not matter. Links
+-- of these articles that no longer hold are removed; unchanged links are not rewritten.
 with batch as (
     select article_id
     from articles
     where url = any(%(urls)s)
 ),
 
-shared as (
-    select
-        mine.article_id,
-        other.article_id as other_id,
-        count(*) as shared_paragraphs
+mine as (
+    select ap.article_id, ap.paragraph_key
     from batch as b
-    inner join article_paragraphs as mine on mine.article_id = b.article_id
-    inner join article_paragraphs as other
-        on other.paragraph_key = mine.paragraph_key and other.article_id <> mine.article_id
-    group by mine.article_id, other.article_id
+    inner join article_paragraphs as ap on ap.article_id = b.article_id
+),
+
+counterparts as (
+    select paragraph_key, paragraph_key as other_key
+    from mine
+    union
+    select n.paragraph_key, n.similar_key
+    from paragraph_near_duplicates as n
+    where n.paragraph_key in (select paragraph_key from mine)
+    union
+    select n.similar_key, n.paragraph_key
+    from paragraph_near_duplicates as n
+    where n.similar_key in (select paragraph_key from mine)
+),
+
+matches as (
+    select
+        m.article_id,
+        other.article_id as other_id,
+        m.paragraph_key,
+        other.paragraph_key as other_key
+    from mine as m
+    inner join counterparts as c on c.paragraph_key = m.paragraph_key
+    inner join article_paragraphs as other on other.paragraph_key = c.other_key and other.article_id <> m.article_id
+),
+
+shared as (
+    -- the smaller side, so that a pair scores the same from either article
+    select
+        article_id,
+        other_id,
+        least(count(distinct paragraph_key), count(distinct other_key)) as shared_paragraphs
+    from matches
+    group by article_id, other_id
 ),
 
 scored as (
