@@ -4,6 +4,10 @@
 -- copy); similarity is the Jaccard share of paragraphs. It reads the paragraph lists and near-duplicate
 -- links (not the boilerplate marks, which change as more days load), so load order does not matter. Links
 -- of these articles that no longer hold are removed; unchanged links are not rewritten.
+-- A small, frequent statement: JIT compilation (hundreds of ms when the planner overestimates) costs
+-- more than it saves.
+set local jit = off;
+
 with batch as (
     select article_id
     from articles

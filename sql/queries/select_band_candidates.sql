@@ -1,5 +1,9 @@
 -- Near-duplicate candidates of the pending paragraphs staged in load_bands: other paragraphs sharing at
 -- least one (band, band_hash). One row per (paragraph, candidate), with the candidate's text.
+-- A small, frequent statement: JIT compilation (hundreds of ms when the planner overestimates) costs
+-- more than it saves.
+set local jit = off;
+
 with candidates as (
     select distinct
         mine.paragraph_key,

@@ -1,5 +1,9 @@
 -- (Re)build the search document of the given articles (by URL) whose stored version is not indexed yet:
 -- title (weight A) and paragraphs (weight B) in the configuration of the article's language.
+-- A small, frequent statement: JIT compilation (hundreds of ms when the planner overestimates) costs
+-- more than it saves.
+set local jit = off;
+
 with versions as (
     select
         article_id,
