@@ -47,7 +47,7 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def line(name: str, value: str, target: str = "", note: str = "") -> None:
-    print(f"  {name:<44} {value:>16}  {target:<16} {note}")
+    print(f"  {name:<44} {value:>16}  {target:<16} {note}".rstrip())
 
 
 def best_of(repeats: int, work: Callable[[], object]) -> float:
