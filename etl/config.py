@@ -8,6 +8,7 @@ Every setting has a documented default here; the environment overrides only what
 - ``NEWSETL_DEMO_SITE_URL``: what ``{demo_site}`` in the sources file means. Default ``http://127.0.0.1:8765``.
 - ``NEWSETL_LOAD_BATCH_SIZE``: articles per load transaction. Default 200.
 - ``NEWSETL_FETCH_<NAME>``: any field of ``FetchSettings`` (``NEWSETL_FETCH_RETRIES=5``).
+- ``NEWSETL_DEDUP_<NAME>``: any field of ``DedupSettings`` (``NEWSETL_DEDUP_BOILERPLATE_MIN_DAYS=5``).
 """
 
 from __future__ import annotations
@@ -54,6 +55,25 @@ class FetchSettings:
 
 
 @dataclass(frozen=True)
+class DedupSettings:
+    """Deduplication across articles: boilerplate, near-duplicate paragraphs, the same story elsewhere."""
+
+    boilerplate_min_articles: int = 5
+    """A paragraph is boilerplate of a source when at least this many of its articles carry it ..."""
+    boilerplate_min_days: int = 3
+    """... published on at least this many distinct UTC days (a quote shared by two follow-ups is not)."""
+    minhash_permutations: int = 64
+    lsh_bands: int = 16
+    """Bands of ``minhash_permutations / lsh_bands`` values: pairs sharing one band hash are candidates."""
+    near_duplicate_min_similarity: float = 0.8
+    """Jaccard similarity of character 5-grams a verified near-duplicate pair must reach."""
+    near_duplicate_min_chars: int = 40
+    """Shorter paragraphs (loose form) are not indexed for near-duplicates: too little text to judge."""
+    article_duplicate_min_similarity: float = 0.5
+    """Share of paragraphs two articles must have in common (Jaccard) to be the same story."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """The whole configuration of a run."""
 
@@ -63,6 +83,7 @@ class Settings:
     demo_site_url: str = "http://127.0.0.1:8765"
     load_batch_size: int = 200
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    dedup: DedupSettings = field(default_factory=DedupSettings)
 
     @property
     def embedded_pg_dir(self) -> Path:
@@ -85,7 +106,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         if name in env:
             kind = type(getattr(fetch, f.name))
             fetch = replace(fetch, **{f.name: _coerce(name, env[name], kind)})
-    settings = Settings(fetch=fetch)
+    dedup = DedupSettings()
+    for f in fields(DedupSettings):
+        name = f"NEWSETL_DEDUP_{f.name.upper()}"
+        if name in env:
+            kind = type(getattr(dedup, f.name))
+            dedup = replace(dedup, **{f.name: _coerce(name, env[name], kind)})
+    settings = Settings(fetch=fetch, dedup=dedup)
     if env.get("NEWSETL_DATABASE_URL"):
         settings = replace(settings, database_url=env["NEWSETL_DATABASE_URL"])
     if env.get("NEWSETL_DATA_DIR"):

@@ -4,7 +4,9 @@ Each batch is copied into temporary tables, then merged with set-based, idempote
 (``sql/queries/upsert_articles.sql``, ``insert_paragraphs.sql``, ``replace_article_paragraphs.sql``,
 ``insert_failures.sql``). Loading the same batch twice, or two overlapping batches at once, leaves the
 same rows: articles are keyed by canonical URL, paragraphs by content hash, and an unchanged article is
-not rewritten. A crash mid-batch rolls the whole batch back.
+not rewritten. Rows are merged in key order (URL, paragraph key) and a batch is deduplicated before
+``on conflict``, so concurrent batches lock rows in the same order; a deadlock or serialization failure
+that still happens is retried (``etl.transactions``). A crash mid-batch rolls the whole batch back.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import psycopg2.extensions
 
 from etl.records import DedupedArticle, Failure, Source
 from etl.sql import query
+from etl.transactions import run_in_transaction
 
 _ARTICLE_COLUMNS = (
     "url, source_name, title, published_at, language, authors, section, fetched_at, body_hash, "
@@ -56,16 +59,21 @@ def load_batch(
 ) -> LoadResult:
     """Merge one batch into the warehouse atomically."""
     by_url = {item.article.url: item for item in articles}  # a page reached twice in a batch loads once
-    with conn, conn.cursor() as cur:
+    ordered = [by_url[url] for url in sorted(by_url)]
+
+    def merge(cur: psycopg2.extensions.cursor) -> int:
         cur.execute(query("create_load_tables"))
-        _copy(cur, "load_articles", _ARTICLE_COLUMNS, (_article_row(item) for item in by_url.values()))
-        _copy(cur, "load_paragraphs", _PARAGRAPH_COLUMNS, _paragraph_rows(by_url.values()))
+        _copy(cur, "load_articles", _ARTICLE_COLUMNS, (_article_row(item) for item in ordered))
+        _copy(cur, "load_paragraphs", _PARAGRAPH_COLUMNS, _paragraph_rows(ordered))
         _copy(cur, "load_failures", _FAILURE_COLUMNS, (_failure_row(f) for f in failures))
         cur.execute(query("upsert_articles"), {"run_id": run_id})
         changed = cur.rowcount
         cur.execute(query("insert_paragraphs"))
         cur.execute(query("replace_article_paragraphs"))
         cur.execute(query("insert_failures"), {"run_id": run_id, "source_name": source_name})
+        return changed
+
+    changed = run_in_transaction(conn, merge)
     return LoadResult(articles=len(by_url), articles_changed=changed, failures=len(failures))
 
 

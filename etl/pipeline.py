@@ -25,6 +25,7 @@ import psycopg2.extensions
 
 from etl.archive import archived_pages, latest_pages, store_pages
 from etl.config import Settings
+from etl.crossdedup import after_batch, after_run
 from etl.dedup import dedup_article
 from etl.discover import discover
 from etl.extract import extract
@@ -126,6 +127,7 @@ def run_source(
                 _reprocess(settings, source, interval, conn, run_id, counts)
             else:
                 _process(settings, source, interval, conn, run_id, counts)
+            after_run(conn, settings.dedup, source.name)
         except Exception as exc:
             conn.rollback()
             _finish_run(conn, run_id, counts, "failed", f"{type(exc).__name__}: {exc}")
@@ -162,7 +164,7 @@ def _process(
                 stored = latest_pages(conn, source.name, chunk)
                 pages = list(pool.map(fetcher.fetch_page, chunk, [stored.get(url) for url in chunk]))
                 store_pages(conn, run_id, source.name, [p for p in pages if isinstance(p, FetchedPage)])
-                _load(conn, run_id, source, pages, counts)
+                _load(settings, conn, run_id, source, pages, counts)
     finally:
         fetcher.close()
 
@@ -177,10 +179,11 @@ def _reprocess(
 ) -> None:
     for chunk in _chunks(archived_pages(conn, source.name, interval), settings.load_batch_size):
         counts.urls_discovered += len(chunk)
-        _load(conn, run_id, source, chunk, counts)
+        _load(settings, conn, run_id, source, chunk, counts)
 
 
 def _load(
+    settings: Settings,
     conn: psycopg2.extensions.connection,
     run_id: int,
     source: Source,
@@ -194,6 +197,7 @@ def _load(
         outcome = _to_article(source, page, counts)
         (articles if isinstance(outcome, DedupedArticle) else failures).append(outcome)
     result = load_batch(conn, run_id, source.name, articles, failures)
+    after_batch(conn, settings.dedup, articles)
     counts.articles_loaded += result.articles
     logger.info(
         "run %s: %s loaded %d articles (%d new or changed), %d failures",

@@ -26,6 +26,12 @@ from etl.warehouse import connect
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DATA_TABLES = (
+    "article_search",
+    "article_duplicates",
+    "paragraph_near_duplicates",
+    "paragraph_bands",
+    "paragraph_lsh",
+    "boilerplate_paragraphs",
     "fetch_failures",
     "page_fetches",
     "page_bodies",

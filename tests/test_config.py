@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.config import PROJECT_ROOT, ConfigError, FetchSettings, load_settings
+from etl.config import PROJECT_ROOT, ConfigError, DedupSettings, FetchSettings, load_settings
 
 
 def test_defaults_use_the_embedded_warehouse_inside_the_project() -> None:
@@ -42,3 +42,12 @@ def test_a_malformed_number_is_a_clear_error() -> None:
 def test_a_user_agent_without_a_contact_url_is_refused() -> None:
     with pytest.raises(ConfigError, match="contact URL"):
         load_settings({"NEWSETL_FETCH_USER_AGENT": "python-requests"})
+
+
+def test_dedup_thresholds_are_settings_with_environment_overrides() -> None:
+    settings = load_settings(
+        {"NEWSETL_DEDUP_BOILERPLATE_MIN_DAYS": "4", "NEWSETL_DEDUP_NEAR_DUPLICATE_MIN_SIMILARITY": "0.9"}
+    )
+    assert settings.dedup == DedupSettings(boilerplate_min_days=4, near_duplicate_min_similarity=0.9)
+    with pytest.raises(ConfigError, match="NEWSETL_DEDUP_LSH_BANDS"):
+        load_settings({"NEWSETL_DEDUP_LSH_BANDS": "many"})

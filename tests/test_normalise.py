@@ -67,6 +67,7 @@ def test_key_is_a_pinned_width() -> None:
         "e\u0301te\u0301 \u1e9b\u0323 \ufb01 \u2163",
         "Ё\u0308ж\u00a0\u2003\u3000漢字\u200d👍🏽",
         "a\u0000b\r\nc\x0bd\x1ce",
+        "Caf\u00e9 e\u200b\u0301 a\u00ad\u0308",
     ],
 )
 def test_fast_and_reference_normalisers_agree(text: str) -> None:

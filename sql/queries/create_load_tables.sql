@@ -1,5 +1,6 @@
--- Staging tables for one load batch; they vanish when the batch's transaction ends.
-create temporary table load_articles (
+-- Staging tables for load batches, created once per connection; their rows vanish when a batch's transaction
+-- ends (creating and dropping them per batch cost more catalog work than the batch itself at small sizes).
+create temporary table if not exists load_articles (
     url text not null,
     source_name text not null,
     title text,
@@ -11,25 +12,25 @@ create temporary table load_articles (
     body_hash bytea not null,
     paragraph_count integer not null,
     repeats_removed integer not null
-) on commit drop;
+) on commit delete rows;
 
-create temporary table load_paragraphs (
+create temporary table if not exists load_paragraphs (
     url text not null,
     position integer not null,
     paragraph_key bytea not null,
     text text not null
-) on commit drop;
+) on commit delete rows;
 
-create temporary table load_failures (
+create temporary table if not exists load_failures (
     url text not null,
     stage text not null,
     reason text not null,
     http_status integer,
     detail text not null,
     failed_at timestamptz not null
-) on commit drop;
+) on commit delete rows;
 
-create temporary table load_changed (
+create temporary table if not exists load_changed (
     article_id bigint not null,
     url text not null
-) on commit drop;
+) on commit delete rows;

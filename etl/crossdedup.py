@@ -1,0 +1,56 @@
+"""Deduplication across articles, kept in the warehouse: what runs after each loaded batch and after each run.
+
+After a batch: near-duplicate paragraphs are linked (``etl.neardup``), the batch's articles are linked
+with the stories they copy or that copy them (``etl.stories``), and their search documents are built
+(``etl.search``). After a run of a source: its boilerplate marks are recomputed (``etl.boilerplate``).
+Each step is idempotent and reads only the warehouse, so re-runs, backfills in any order and parallel
+workers converge on the same rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import psycopg2.extensions
+
+from etl.boilerplate import refresh_boilerplate
+from etl.config import DedupSettings
+from etl.neardup import link_near_duplicates
+from etl.records import DedupedArticle
+from etl.search import index_articles
+from etl.stories import link_article_duplicates
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BatchLinks:
+    """What the cross-article steps wrote for one batch."""
+
+    near_duplicates: int
+    article_duplicates: int
+    indexed: int
+
+
+def after_batch(
+    conn: psycopg2.extensions.connection, settings: DedupSettings, articles: Sequence[DedupedArticle]
+) -> BatchLinks:
+    """Link near-duplicate paragraphs and duplicate articles of a loaded batch, and index it for search."""
+    paragraphs = {p.key: p.text for item in articles for p in item.paragraphs}
+    urls = sorted({item.article.url for item in articles})
+    links = BatchLinks(
+        near_duplicates=link_near_duplicates(conn, settings, paragraphs.items()),
+        article_duplicates=link_article_duplicates(conn, settings, urls),
+        indexed=index_articles(conn, urls),
+    )
+    logger.debug("batch links: %s", links)
+    return links
+
+
+def after_run(conn: psycopg2.extensions.connection, settings: DedupSettings, source_name: str) -> int:
+    """Recompute the source's boilerplate marks once its run has loaded."""
+    changed = refresh_boilerplate(conn, settings, source_name)
+    logger.info("%s: %d boilerplate marks added or changed", source_name, changed)
+    return changed
