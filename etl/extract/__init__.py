@@ -38,7 +38,7 @@ def extract(
     text = html if isinstance(html, str) else decode_html(html, charset).text
     soup = BeautifulSoup(text, "lxml")
     meta = read_metadata(soup, url)
-    paragraphs = main_text(soup, title=meta.title, selector=selector)
+    paragraphs = main_text(soup, title=meta.title, selector=selector, authors=meta.authors)
     return Extracted(
         url=meta.url,
         title=meta.title,
