@@ -1,8 +1,8 @@
-"""Which elements are never article text, and which are page chrome by their class or id.
+"""Which elements are never article text, and which are page chrome by their name, role, class or id.
 
-Two verdicts, both pure functions of one element (no look at its text, so they cost one dict lookup and
-at most one regex): ``is_never_text`` (scripts, forms, navigation, hidden elements; skipped unread) and
-``is_chrome`` (share bars, related lists, bylines, cookie banners ... named in ``class``/``id``; read, but
+Two verdicts, both pure functions of one element (no look at its text, so they cost a few dict lookups
+and at most one regex): ``is_never_text`` (scripts, styles, media, hidden elements; skipped unread) and
+``is_chrome`` (``<nav>``, ``<footer>``, share bars, related lists, bylines, cookie banners ...; read, but
 never kept unless the element turns out to hold most of the page's text, see ``etl.extract.blocks``).
 """
 
@@ -22,18 +22,11 @@ NEVER_TEXT_TAGS = frozenset(
         "math",
         "canvas",
         "iframe",
-        "form",
-        "button",
         "input",
         "select",
         "option",
         "textarea",
-        "nav",
-        "footer",
-        "aside",
         "figcaption",
-        "menu",
-        "dialog",
         "object",
         "embed",
         "video",
@@ -47,7 +40,11 @@ NEVER_TEXT_TAGS = frozenset(
 )
 """Elements whose text is never part of an article (or who have none)."""
 
-NEVER_TEXT_ROLES = frozenset(
+CHROME_TAGS = frozenset({"nav", "footer", "aside", "header", "form", "button", "menu", "dialog"})
+"""Elements of page chrome by their name. Chrome, not never-text: broken markup (an unclosed ``<button>``)
+or a page-wide ASP.NET ``<form>`` can make one of them wrap the whole article."""
+
+CHROME_ROLES = frozenset(
     {"navigation", "complementary", "contentinfo", "banner", "dialog", "alertdialog", "alert", "menu", "search"}
 )
 """ARIA roles of page chrome."""
@@ -103,8 +100,6 @@ CHROME_WORDS = (
     "paywall",
     "modal",
     "popup",
-    "hidden",
-    "print",
     "sponsor",
     "sponsored",
     "teaser",
@@ -133,20 +128,21 @@ def is_hidden(tag: Tag) -> bool:
 
 
 def is_never_text(tag: Tag) -> bool:
-    """Whether the element (and all inside it) cannot be article text: by tag, ARIA role or visibility."""
-    if tag.name in NEVER_TEXT_TAGS:
-        return True
-    role = tag.attrs.get("role")
-    if isinstance(role, str) and role.lower() in NEVER_TEXT_ROLES:
-        return True
-    return is_hidden(tag)
+    """Whether the element (and all inside it) cannot be article text: by tag or visibility."""
+    return tag.name in NEVER_TEXT_TAGS or is_hidden(tag)
 
 
 def is_chrome(tag: Tag) -> bool:
-    """Whether the element's class or id names page chrome; a class naming the article body never does."""
+    """Whether the element is page chrome by its name, ARIA role, class or id; a class naming the article
+    body never is."""
     if tag.name in _NEVER_CHROME_TAGS:
         return False
+    if tag.name in CHROME_TAGS:
+        return True
     attrs = tag.attrs
+    role = attrs.get("role")
+    if isinstance(role, str) and role.lower() in CHROME_ROLES:
+        return True
     classes = attrs.get("class")
     element_id = attrs.get("id")
     if not classes and not element_id:

@@ -30,7 +30,7 @@ def main_text(
 ) -> tuple[str, ...]:
     """The article's paragraphs in page order (repeats included). Never changes ``soup``."""
     chosen = soup.select_one(selector) if selector else None
-    root = chosen or soup.body or soup
+    root = chosen or soup
     layout = read_blocks(root)
     start, end = (0, len(layout.blocks)) if chosen is not None else best_span(layout)
     names = tuple(name for name in authors if name)
