@@ -4,7 +4,8 @@
 
 Prints, per extractor, shingle precision, recall and F1 (``benchmarks.shingle``, the ScrapingHub metric)
 over all pages and over the news-publisher subset, empty outputs, and single-process pages/s and MB/s
-(time of the extraction call only, after three untimed warm-up calls), then our ratios to trafilatura.
+(time of the extraction call only, after three untimed warm-up pages; the extractors take turns page by
+page), then our ratios to trafilatura.
 trafilatura, readability-lxml and html-text come from ``requirements-dev.txt``: references, never runtime.
 """
 
@@ -64,24 +65,33 @@ EXTRACTORS: dict[str, Callable[[], Extractor]] = {
 }
 
 
-def run(name: str, extractor: Extractor, pages: list[DevPage]) -> Run:
-    """Extract every page once, timing only the extractor call; a crash counts as empty output."""
+def run_all(extractors: dict[str, Extractor], pages: list[DevPage]) -> list[Run]:
+    """Extract every page once with each extractor, interleaved page by page in a rotating order, so that
+    a shared machine's load and the first pass's memory growth weigh on all alike. Only the extractor call
+    is timed; a crash counts as empty output."""
+    names = list(extractors)
     for page in pages[:WARMUP_PAGES]:
-        extractor(page.html, page.url)
-    outputs: list[str] = []
-    seconds = 0.0
-    for page in pages:
-        started = time.perf_counter()
-        try:
-            text = extractor(page.html, page.url)
-        except Exception as error:  # a reference tool failing on a page scores as empty
-            print(f"  {name} failed on {page.id}: {type(error).__name__}: {error}", file=sys.stderr)
-            text = ""
-        seconds += time.perf_counter() - started
-        outputs.append(text)
-    pairs = [(page.truth, text) for page, text in zip(pages, outputs, strict=True)]
-    news = [pair for page, pair in zip(pages, pairs, strict=True) if page.news_publisher]
-    return Run(name, score(pairs), score(news), seconds, len(pages), sum(p.size_bytes for p in pages) / 1e6)
+        for name in names:
+            extractors[name](page.html, page.url)
+    outputs: dict[str, list[str]] = {name: [] for name in names}
+    seconds = dict.fromkeys(names, 0.0)
+    for index, page in enumerate(pages):
+        for name in names[index % len(names) :] + names[: index % len(names)]:
+            started = time.perf_counter()
+            try:
+                text = extractors[name](page.html, page.url)
+            except Exception as error:  # a reference tool failing on a page scores as empty
+                print(f"  {name} failed on {page.id}: {type(error).__name__}: {error}", file=sys.stderr)
+                text = ""
+            seconds[name] += time.perf_counter() - started
+            outputs[name].append(text)
+    megabytes = sum(page.size_bytes for page in pages) / 1e6
+    runs = []
+    for name in names:
+        pairs = [(page.truth, text) for page, text in zip(pages, outputs[name], strict=True)]
+        news = [pair for page, pair in zip(pages, pairs, strict=True) if page.news_publisher]
+        runs.append(Run(name, score(pairs), score(news), seconds[name], len(pages), megabytes))
+    return runs
 
 
 def table(runs: list[Run]) -> str:
@@ -116,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     pages = list(load_devset(args.devset))
     news = sum(page.news_publisher for page in pages)
     print(f"dev set {args.devset}: {len(pages)} pages ({news} news publishers), metric: 4-word-shingle F1")
-    runs = [run(name, EXTRACTORS[name](), pages) for name in args.only or EXTRACTORS]
+    runs = run_all({name: EXTRACTORS[name]() for name in args.only or EXTRACTORS}, pages)
     print(table(runs))
     return 0
 
