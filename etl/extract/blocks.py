@@ -14,11 +14,12 @@ text: then it is a layout wrapper (``has-sidebar``, a body class such as ``tag-s
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bs4 import NavigableString, Tag
 
-from etl.extract.chrome import is_chrome, is_never_text
+from etl.extract.chrome import is_chrome, is_hidden, is_never_text
 
 TEXT_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "address", "dt", "dd", "caption"})
 """Elements read whole as one block (what they hold is inline content)."""
@@ -109,7 +110,7 @@ class _Reader:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.spans: list[tuple[Tag, int, int]] = []
-        self.chrome_spans: list[tuple[int, int]] = []
+        self.chrome_spans: list[tuple[int, int, bool]] = []
 
     def visit(self, element: Tag, *, in_link: bool, depth: int) -> None:
         start = len(self.blocks)
@@ -142,7 +143,7 @@ class _Reader:
             else:
                 self.visit(child, in_link=in_link or name == "a", depth=depth + 1)
             if chrome and len(self.blocks) > before:
-                self.chrome_spans.append((before, len(self.blocks)))
+                self.chrome_spans.append((before, len(self.blocks), is_hidden(child)))
         if run:
             self._add(run, run_linked, element.name)
         if len(self.blocks) > start:
@@ -162,17 +163,29 @@ class _Reader:
                 self.blocks.append(Block(text, tag, density))
 
     def chrome_marks(self) -> list[bool]:
-        """Per block, whether a chrome-named element (not a layout wrapper) holds it."""
-        lengths = [0]
-        for block in self.blocks:
-            lengths.append(lengths[-1] + len(block.text))
-        page = lengths[-1]
+        """Per block, whether a chrome element (not a layout wrapper) holds it.
+
+        A hidden element is a wrapper only when it holds more text than the rest of the page (a streamed
+        page); any other chrome element when it holds most of the visible text, so that hidden menus and
+        modals do not make a wrapper look small.
+        """
         marks = [False] * len(self.blocks)
-        for start, end in self.chrome_spans:
-            if lengths[end] - lengths[start] > WRAPPER_SHARE * page:
-                continue
-            marks[start:end] = [True] * (end - start)
+        lengths = _prefix_sums(len(block.text) for block in self.blocks)
+        for start, end, hidden in self.chrome_spans:
+            if hidden and 2 * (lengths[end] - lengths[start]) <= lengths[-1]:
+                marks[start:end] = [True] * (end - start)
+        visible = _prefix_sums(0 if mark else len(block.text) for block, mark in zip(self.blocks, marks, strict=True))
+        for start, end, hidden in self.chrome_spans:
+            if not hidden and visible[end] - visible[start] <= WRAPPER_SHARE * visible[-1]:
+                marks[start:end] = [True] * (end - start)
         return marks
+
+
+def _prefix_sums(values: Iterable[int]) -> list[int]:
+    sums = [0]
+    for value in values:
+        sums.append(sums[-1] + value)
+    return sums
 
 
 def _holds_blocks(tag: Tag) -> bool:

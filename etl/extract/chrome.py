@@ -1,9 +1,10 @@
 """Which elements are never article text, and which are page chrome by their name, role, class or id.
 
 Two verdicts, both pure functions of one element (no look at its text, so they cost a few dict lookups
-and at most one regex): ``is_never_text`` (scripts, styles, media, hidden elements; skipped unread) and
-``is_chrome`` (``<nav>``, ``<footer>``, share bars, related lists, bylines, cookie banners ...; read, but
-never kept unless the element turns out to hold most of the page's text, see ``etl.extract.blocks``).
+and at most one regex): ``is_never_text`` (scripts, styles, media; skipped unread) and ``is_chrome``
+(``<nav>``, ``<footer>``, hidden elements, share bars, related lists, bylines, cookie banners ...; read,
+but never kept unless the element turns out to hold most of the page's text, see ``etl.extract.blocks``:
+a page streamed by React keeps its whole article in a ``hidden`` element until a script moves it).
 """
 
 from __future__ import annotations
@@ -128,8 +129,8 @@ def is_hidden(tag: Tag) -> bool:
 
 
 def is_never_text(tag: Tag) -> bool:
-    """Whether the element (and all inside it) cannot be article text: by tag or visibility."""
-    return tag.name in NEVER_TEXT_TAGS or is_hidden(tag)
+    """Whether the element (and all inside it) cannot be article text."""
+    return tag.name in NEVER_TEXT_TAGS
 
 
 def is_chrome(tag: Tag) -> bool:
@@ -137,7 +138,7 @@ def is_chrome(tag: Tag) -> bool:
     body never is."""
     if tag.name in _NEVER_CHROME_TAGS:
         return False
-    if tag.name in CHROME_TAGS:
+    if tag.name in CHROME_TAGS or is_hidden(tag):
         return True
     attrs = tag.attrs
     role = attrs.get("role")
