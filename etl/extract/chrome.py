@@ -115,6 +115,7 @@ _BODY_RE = re.compile(
     r"|entry[-_]?content|body[-_]?text|main[-_]?content",
     re.I,
 )
+_LAYOUT_RE = re.compile(r"(?:^|[\s_-])(?:layout|container|wrapper|wrap|main)(?:$|[\s_-])", re.I)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _NEVER_CHROME_TAGS = frozenset({"html", "body", "article", "main"})
 
@@ -151,7 +152,7 @@ def is_chrome(tag: Tag) -> bool:
     names = " ".join(classes) if isinstance(classes, list) else classes or ""
     if isinstance(element_id, str):
         names = f"{names} {element_id}"
-    return _CHROME_RE.search(names) is not None and _BODY_RE.search(names) is None
+    return _CHROME_RE.search(names) is not None and not _BODY_RE.search(names) and not _LAYOUT_RE.search(names)
 
 
 def is_boilerplate(tag: Tag) -> bool:

@@ -17,13 +17,17 @@ from etl.extract.blocks import Block, Layout
 BLOCK_COST = 20.0
 """Characters a block must carry outside links to add to its container's score."""
 
+FREE_TAGS = frozenset({"td", "th"})
+"""Blocks that cost nothing: table cells are short by nature, and a data table belongs to its article."""
+
 
 def block_value(block: Block, *, chrome: bool) -> float:
     """What one block adds to the score of every element holding it."""
     length = len(block.text)
     if chrome or block.tag == "h1":
         return -BLOCK_COST
-    return length * (1.0 - 2.0 * block.link_density) - BLOCK_COST
+    cost = 0.0 if block.tag in FREE_TAGS else BLOCK_COST
+    return length * (1.0 - 2.0 * block.link_density) - cost
 
 
 def best_span(layout: Layout) -> tuple[int, int]:
