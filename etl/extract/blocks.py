@@ -1,11 +1,12 @@
 """Read a page once into text blocks: the paragraphs a reader sees, in order, with their link share.
 
 One walk over the tree, skipping what is never text (``etl.extract.chrome.is_never_text``) unread. A block
-is a text element (``<p>``, headings, ``<pre>``, ...) read whole, or a run of text and inline elements
+is a text element (``<p>``, headings, ``<pre>``, ...) read whole; a run of text and inline elements
 directly inside any other element (``<div>text <b>bold</b><br>more</div>``, ``<li>``, ``<td>``), cut at
-``<br>`` and at child elements that are not inline. Every element that holds blocks gets a span
-``[start, end)`` of block indexes, so "the blocks inside this element" is a slice and any sum over them a
-difference of prefix sums: choosing the article container never walks the tree again.
+``<br>`` and at child elements that are not inline; or a data table's row, its cells joined by `` | ``.
+Every element that holds blocks gets a span ``[start, end)`` of block indexes, so "the blocks inside this
+element" is a slice and any sum over them a difference of prefix sums: choosing the article container
+never walks the tree again.
 
 Chrome (``is_chrome``) is marked per block, except when the chrome-named element holds most of the page's
 text: then it is a layout wrapper (``has-sidebar``, a body class such as ``tag-sports``), not chrome.
@@ -69,6 +70,9 @@ WRAPPER_SHARE = 0.5
 """A chrome-named element holding more than this share of the page's text is a layout wrapper."""
 
 _LINE_TAGS = INLINE_TAGS | {"br"}
+_LAYOUT_TAGS = frozenset(
+    {"table", "div", "section", "article", "main", "ul", "ol", "dl", "blockquote", "figure", "header", "footer"}
+)
 _MAX_DEPTH = 200
 _BREAK = "\x1e"
 _SPACE_RE = re.compile(r"[ \t\r\n\f\v\x00\x1e]+")
@@ -140,6 +144,8 @@ class _Reader:
                 parts: list[str] = []
                 linked = inline_text(child, parts, in_link)
                 self._add(parts, linked, name)
+            elif name == "tr" and _is_data_row(child):
+                self._add_row(child, in_link)
             else:
                 self.visit(child, in_link=in_link or name == "a", depth=depth + 1)
             if chrome and len(self.blocks) > before:
@@ -161,6 +167,20 @@ class _Reader:
             text = clean_text(piece)
             if text:
                 self.blocks.append(Block(text, tag, density))
+
+    def _add_row(self, row: Tag, in_link: bool) -> None:
+        """Append a table row as one block, its cells joined by `` | `` (repeated cells stay in context)."""
+        cells: list[str] = []
+        linked = 0
+        for cell in row.contents:
+            if type(cell) is Tag and cell.name in ("td", "th"):
+                parts: list[str] = []
+                linked += inline_text(cell, parts, in_link)
+                if text := clean_text("".join(parts)):
+                    cells.append(text)
+        if cells:
+            total = sum(len(cell) for cell in cells)
+            self.blocks.append(Block(" | ".join(cells), "tr", min(1.0, linked / total)))
 
     def chrome_marks(self) -> list[bool]:
         """Per block, whether a chrome element (not a layout wrapper) holds it.
@@ -186,6 +206,11 @@ def _prefix_sums(values: Iterable[int]) -> list[int]:
     for value in values:
         sums.append(sums[-1] + value)
     return sums
+
+
+def _is_data_row(row: Tag) -> bool:
+    """Whether a table row holds data (text in cells), not page layout (cells holding divs, lists, tables)."""
+    return not any(type(node) is Tag and node.name in _LAYOUT_TAGS for node in row.descendants)
 
 
 def _holds_blocks(tag: Tag) -> bool:

@@ -17,8 +17,9 @@ from etl.extract.blocks import Block, Layout
 BLOCK_COST = 20.0
 """Characters a block must carry outside links to add to its container's score."""
 
-FREE_TAGS = frozenset({"td", "th"})
-"""Blocks that cost nothing: table cells are short by nature, and a data table belongs to its article."""
+FREE_TAGS = frozenset({"tr", "td", "th"})
+"""Blocks that cost nothing: table rows and cells are short by nature, and a data table belongs to its
+article."""
 
 
 def block_value(block: Block, *, chrome: bool) -> float:
