@@ -18,7 +18,7 @@ from etl.extract.score import best_span
 
 __all__ = ["is_boilerplate", "keep_block", "link_density", "main_text"]
 
-MAX_LINK_DENSITY = 0.5
+MAX_LINK_DENSITY = 0.8
 """A block with more of its text in links than this is a link list (related stories, tags, menus)."""
 
 BYLINE_SLACK = 30
