@@ -42,3 +42,15 @@ def best_span(layout: Layout) -> tuple[int, int]:
         if score > best_score:
             best, best_score = (start, end), score
     return best
+
+
+def without_tail(layout: Layout, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without its tail of blocks that together cost more than one short line: the
+    related stories, sign-up boxes and author notes that often close an article's container. A closing
+    short line ("Source: ...") stays."""
+    running = [0.0]
+    for index in range(start, end):
+        running.append(running[-1] + block_value(layout.blocks[index], chrome=layout.chrome[index]))
+    floor = max(running) - BLOCK_COST
+    last = max(offset for offset, total in enumerate(running) if total >= floor)
+    return start, start + max(last, 1)
