@@ -185,15 +185,17 @@ class _Reader:
     def chrome_marks(self) -> list[bool]:
         """Per block, whether a chrome element (not a layout wrapper) holds it.
 
-        A hidden element is a wrapper only when it holds more text than the rest of the page (a streamed
-        page); any other chrome element when it holds most of the visible text, so that hidden menus and
-        modals do not make a wrapper look small.
+        Hidden elements are chrome unless they hold most of the page's text together (a page streamed by
+        React keeps its article in hidden chunks until a script shows them). Any other chrome element is
+        a wrapper when it holds most of the visible text, so hidden menus do not make a wrapper look small.
         """
         marks = [False] * len(self.blocks)
-        lengths = _prefix_sums(len(block.text) for block in self.blocks)
         for start, end, hidden in self.chrome_spans:
-            if hidden and 2 * (lengths[end] - lengths[start]) <= lengths[-1]:
+            if hidden:
                 marks[start:end] = [True] * (end - start)
+        hidden_length = sum(len(block.text) for block, mark in zip(self.blocks, marks, strict=True) if mark)
+        if 2 * hidden_length > sum(len(block.text) for block in self.blocks):
+            marks = [False] * len(self.blocks)
         visible = _prefix_sums(0 if mark else len(block.text) for block, mark in zip(self.blocks, marks, strict=True))
         for start, end, hidden in self.chrome_spans:
             if not hidden and visible[end] - visible[start] <= WRAPPER_SHARE * visible[-1]:
