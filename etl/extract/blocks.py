@@ -161,8 +161,7 @@ class _Reader:
         if joined.isspace():
             return
         pieces = joined.split(_BREAK) if tag not in TEXT_TAGS and _BREAK in joined else (joined,)
-        total = sum(len(piece.strip()) for piece in pieces) or 1
-        density = min(1.0, linked / total)
+        density = min(1.0, linked / (sum(len(part.strip()) for part in parts) or 1))
         for piece in pieces:
             text = clean_text(piece)
             if text:

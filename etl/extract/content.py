@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup, Tag
 
 from etl.extract.blocks import Block, inline_text, read_blocks
 from etl.extract.chrome import is_boilerplate
-from etl.extract.score import best_span, without_tail
+from etl.extract.score import best_span, trimmed
 
 __all__ = ["is_boilerplate", "keep_block", "link_density", "main_text"]
 
@@ -32,7 +32,7 @@ def main_text(
     chosen = soup.select_one(selector) if selector else None
     root = chosen or soup
     layout = read_blocks(root)
-    start, end = (0, len(layout.blocks)) if chosen is not None else without_tail(layout, *best_span(layout))
+    start, end = (0, len(layout.blocks)) if chosen is not None else trimmed(layout, *best_span(layout))
     names = tuple(name for name in authors if name)
     return tuple(
         block.text

@@ -21,6 +21,8 @@ FREE_TAGS = frozenset({"tr", "td", "th"})
 """Blocks that cost nothing: table rows and cells are short by nature, and a data table belongs to its
 article."""
 
+HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
 
 def block_value(block: Block, *, chrome: bool) -> float:
     """What one block adds to the score of every element holding it."""
@@ -44,10 +46,15 @@ def best_span(layout: Layout) -> tuple[int, int]:
     return best
 
 
-def without_tail(layout: Layout, start: int, end: int) -> tuple[int, int]:
-    """``[start, end)`` without its tail of blocks that together cost more than one short line: the
-    related stories, sign-up boxes and author notes that often close an article's container. A closing
-    short line ("Source: ...") stays."""
+def trimmed(layout: Layout, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without its leading lines of no value that are not headings (a date, a byline,
+    "Loading…"), and without its tail of blocks that together cost more than one short line: the related
+    stories, sign-up boxes and author notes that often close an article's container. A closing short
+    line ("Source: ...") stays."""
+    while start < end - 1 and layout.blocks[start].tag not in HEADINGS:
+        if block_value(layout.blocks[start], chrome=layout.chrome[start]) > 0:
+            break
+        start += 1
     running = [0.0]
     for index in range(start, end):
         running.append(running[-1] + block_value(layout.blocks[index], chrome=layout.chrome[index]))
