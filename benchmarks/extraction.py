@@ -65,6 +65,15 @@ EXTRACTORS: dict[str, Callable[[], Extractor]] = {
 }
 
 
+def _extract(name: str, extractor: Extractor, page: DevPage) -> str:
+    """The extractor's text for one page; a crash prints a line and scores as empty output."""
+    try:
+        return extractor(page.html, page.url)
+    except Exception as error:  # a reference tool failing on one page must not stop the run
+        print(f"  {name} failed on {page.id}: {type(error).__name__}: {error}", file=sys.stderr)
+        return ""
+
+
 def run_all(extractors: dict[str, Extractor], pages: list[DevPage]) -> list[Run]:
     """Extract every page once with each extractor, interleaved page by page in a rotating order, so that
     a shared machine's load and the first pass's memory growth weigh on all alike. Only the extractor call
@@ -72,17 +81,13 @@ def run_all(extractors: dict[str, Extractor], pages: list[DevPage]) -> list[Run]
     names = list(extractors)
     for page in pages[:WARMUP_PAGES]:
         for name in names:
-            extractors[name](page.html, page.url)
+            _extract(name, extractors[name], page)
     outputs: dict[str, list[str]] = {name: [] for name in names}
     seconds = dict.fromkeys(names, 0.0)
     for index, page in enumerate(pages):
         for name in names[index % len(names) :] + names[: index % len(names)]:
             started = time.perf_counter()
-            try:
-                text = extractors[name](page.html, page.url)
-            except Exception as error:  # a reference tool failing on a page scores as empty
-                print(f"  {name} failed on {page.id}: {type(error).__name__}: {error}", file=sys.stderr)
-                text = ""
+            text = _extract(name, extractors[name], page)
             seconds[name] += time.perf_counter() - started
             outputs[name].append(text)
     megabytes = sum(page.size_bytes for page in pages) / 1e6
