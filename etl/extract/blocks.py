@@ -122,9 +122,10 @@ class _Reader:
         run_linked = 0
         for child in element.contents:
             if type(child) is NavigableString:
-                run.append(child)
-                if in_link:
-                    run_linked += len(child.strip())
+                if run or not child.isspace():
+                    run.append(child)
+                    if in_link:
+                        run_linked += len(child.strip())
                 continue
             if not isinstance(child, Tag) or is_never_text(child):
                 continue

@@ -81,10 +81,9 @@ CHROME_WORDS = (
     "menu",
     "sidebar",
     "popular",
-    "most-read",
+    "most",
     "mostread",
     "trending",
-    "read-also",
     "readalso",
     "also",
     "more",
@@ -107,15 +106,19 @@ CHROME_WORDS = (
     "outbrain",
     "taboola",
 )
-"""Whole words (split on space, ``-`` and ``_``) in a class or id that name page chrome."""
+"""Whole words (split on space, ``-`` and ``_``, any case) in a class or id that name page chrome."""
 
-_CHROME_RE = re.compile(r"(?:^|[\s_-])(?:" + "|".join(map(re.escape, CHROME_WORDS)) + r")(?:$|[\s_-])", re.I)
+LAYOUT_WORDS = ("layout", "container", "wrapper", "wrap", "main")
+"""Words that make a chrome-named element a layout element (``sidebar-layout``, ``has-sidebar wrapper``)."""
+
+_CHROME_WORDS = frozenset(CHROME_WORDS)
+_LAYOUT_WORDS = frozenset(LAYOUT_WORDS)
+_WORD_SPLIT_RE = re.compile(r"[\s_-]+")
 _BODY_RE = re.compile(
     r"article[-_]?(?:body|text|content)|story[-_]?(?:body|content)|post[-_]?(?:body|content)"
     r"|entry[-_]?content|body[-_]?text|main[-_]?content",
     re.I,
 )
-_LAYOUT_RE = re.compile(r"(?:^|[\s_-])(?:layout|container|wrapper|wrap|main)(?:$|[\s_-])", re.I)
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _NEVER_CHROME_TAGS = frozenset({"html", "body", "article", "main"})
 
@@ -139,9 +142,11 @@ def is_chrome(tag: Tag) -> bool:
     body never is."""
     if tag.name in _NEVER_CHROME_TAGS:
         return False
-    if tag.name in CHROME_TAGS or is_hidden(tag):
-        return True
     attrs = tag.attrs
+    if tag.name in CHROME_TAGS or (attrs and is_hidden(tag)):
+        return True
+    if not attrs:
+        return False
     role = attrs.get("role")
     if isinstance(role, str) and role.lower() in CHROME_ROLES:
         return True
@@ -152,7 +157,8 @@ def is_chrome(tag: Tag) -> bool:
     names = " ".join(classes) if isinstance(classes, list) else classes or ""
     if isinstance(element_id, str):
         names = f"{names} {element_id}"
-    return _CHROME_RE.search(names) is not None and not _BODY_RE.search(names) and not _LAYOUT_RE.search(names)
+    words = set(_WORD_SPLIT_RE.split(names.lower()))
+    return not words.isdisjoint(_CHROME_WORDS) and words.isdisjoint(_LAYOUT_WORDS) and not _BODY_RE.search(names)
 
 
 def is_boilerplate(tag: Tag) -> bool:
