@@ -6,6 +6,7 @@ in ``devset/`` carry their reviewed main text and must score a shingle F1 of at 
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -74,3 +75,14 @@ def test_is_byline_needs_a_short_line_naming_an_author() -> None:
 def test_link_density() -> None:
     assert link_density(BeautifulSoup('<p>abcd <a href="/">efgh</a></p>', "lxml").p) == pytest.approx(0.5)
     assert link_density(BeautifulSoup("<p></p>", "lxml").p) == 0.0
+
+
+def test_extraction_keeps_no_state_between_pages() -> None:
+    pages = [path.read_bytes() for path in sorted((FIXTURES / "devset").glob("*.html"))]
+    counts = []
+    for _ in range(3):
+        for page in pages:
+            extract(page)
+        gc.collect()
+        counts.append(len(gc.get_objects()))
+    assert counts[1] == counts[2]
