@@ -133,15 +133,15 @@ class _Reader:
             if name == "br":
                 run.append(_BREAK)
                 continue
-            if name in INLINE_TAGS and not _holds_blocks(child):
+            chrome = is_chrome(child)
+            if name in INLINE_TAGS and not chrome and not _holds_blocks(child):
                 run_linked += inline_text(child, run, in_link or name == "a")
                 continue
             if run:
                 self._add(run, run_linked, element.name)
                 run, run_linked = [], 0
-            chrome = is_chrome(child)
             before = len(self.blocks)
-            if name in TEXT_TAGS or depth >= _MAX_DEPTH:
+            if name in TEXT_TAGS or (name in INLINE_TAGS and chrome) or depth >= _MAX_DEPTH:
                 parts: list[str] = []
                 linked = inline_text(child, parts, in_link)
                 self._add(parts, linked, name)

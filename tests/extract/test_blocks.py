@@ -86,3 +86,9 @@ def test_hidden_elements_are_chrome_unless_they_hold_most_of_the_page() -> None:
 
 def test_clean_text_joins_whitespace_and_drops_nul() -> None:
     assert clean_text(" a\n\t b\x00c  ") == "a b c"
+
+
+def test_a_chrome_inline_element_in_a_run_is_a_chrome_block_of_its_own() -> None:
+    found = layout('<div>A long caption-free line of the article text.<span class="credit">Image: Agency</span></div>')
+    assert texts(found) == ["A long caption-free line of the article text.", "Image: Agency"]
+    assert found.chrome == [False, True]
