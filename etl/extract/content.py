@@ -9,10 +9,11 @@ not article: chrome, link lists, the title, bylines. A source may name its body 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from bs4 import BeautifulSoup, Tag
 
-from etl.extract.blocks import Block, inline_text, read_blocks
+from etl.extract.blocks import Block, Layout, inline_text, read_blocks
 from etl.extract.chrome import is_boilerplate
 from etl.extract.score import best_span, trimmed
 
@@ -20,6 +21,10 @@ __all__ = ["is_boilerplate", "keep_block", "link_density", "main_text"]
 
 MAX_LINK_DENSITY = 0.8
 """A block with more of its text in links than this is a link list (related stories, tags, menus)."""
+
+MIN_TEXT_CHARS = 200
+"""Less main text than this, on a page with chrome marks, is read again without them: every section of
+some articles carries a chrome-looking class (``skip-item``, ``promo-section``)."""
 
 BYLINE_SLACK = 30
 """Characters a byline may carry beyond the author's name ("By", "and", a date) and still be one."""
@@ -30,14 +35,25 @@ def main_text(
 ) -> tuple[str, ...]:
     """The article's paragraphs in page order (repeats included). Never changes ``soup``."""
     chosen = soup.select_one(selector) if selector else None
-    root = chosen or soup
-    layout = read_blocks(root)
-    start, end = (0, len(layout.blocks)) if chosen is not None else trimmed(layout, *best_span(layout))
+    layout = read_blocks(chosen or soup)
     names = tuple(name for name in authors if name)
+    if chosen is not None:
+        return _kept(layout, (0, len(layout.blocks)), title, names)
+    found = _kept(layout, trimmed(layout, *best_span(layout)), title, names)
+    if sum(map(len, found)) < MIN_TEXT_CHARS and any(layout.chrome):
+        unmarked = replace(layout, chrome=[False] * len(layout.blocks))
+        fallback = _kept(unmarked, trimmed(unmarked, *best_span(unmarked)), title, names)
+        if sum(map(len, fallback)) > sum(map(len, found)):
+            return fallback
+    return found
+
+
+def _kept(layout: Layout, span: tuple[int, int], title: str | None, authors: tuple[str, ...]) -> tuple[str, ...]:
+    start, end = span
     return tuple(
         block.text
         for block, chrome in zip(layout.blocks[start:end], layout.chrome[start:end], strict=True)
-        if not chrome and keep_block(block, title=title, authors=names)
+        if not chrome and keep_block(block, title=title, authors=authors)
     )
 
 
