@@ -22,6 +22,9 @@ __all__ = ["is_boilerplate", "keep_block", "link_density", "main_text"]
 MAX_LINK_DENSITY = 0.8
 """A block with more of its text in links than this is a link list (related stories, tags, menus)."""
 
+LABEL_CHARS = 20
+"""Text outside links short enough to be a label in front of a link, in any language."""
+
 MIN_TEXT_CHARS = 200
 """Less main text than this, on a page with chrome marks, is read again without them: every section of
 some articles carries a chrome-looking class (``skip-item``, ``promo-section``)."""
@@ -59,11 +62,16 @@ def _kept(layout: Layout, span: tuple[int, int], title: str | None, authors: tup
 
 def keep_block(block: Block, *, title: str | None, authors: tuple[str, ...] = ()) -> bool:
     """Whether a block inside the container is article text: not a link list, the title or a byline."""
-    if block.link_density > MAX_LINK_DENSITY:
+    if block.link_density > MAX_LINK_DENSITY or is_link_with_label(block):
         return False
     if block.tag == "h1" or block.text == title:
         return False
     return not is_byline(block.text, authors)
+
+
+def is_link_with_label(block: Block) -> bool:
+    """Whether a block is mostly a link behind a short label ("Read also:", "Читайте также:", "Baca juga:")."""
+    return block.link_density > 0.5 and len(block.text) * (1.0 - block.link_density) < LABEL_CHARS
 
 
 def is_byline(text: str, authors: tuple[str, ...]) -> bool:

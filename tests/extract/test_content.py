@@ -17,7 +17,7 @@ from benchmarks.shingle import page_counts
 from etl.dedup import unique_paragraphs
 from etl.extract import extract
 from etl.extract.blocks import Block
-from etl.extract.content import is_byline, keep_block, link_density, main_text
+from etl.extract.content import is_byline, is_link_with_label, keep_block, link_density, main_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "extract" / "content"
 PAGES = sorted(path.stem for path in FIXTURES.glob("*.html"))
@@ -64,6 +64,19 @@ def test_a_selected_container_is_read_whole() -> None:
 )
 def test_keep_block(block: Block, kept: bool) -> None:
     assert keep_block(block, title="The Title Again", authors=("Jane Doe",)) is kept
+
+
+@pytest.mark.parametrize(
+    ("text", "density", "label"),
+    [
+        ("Читайте также: В столице отремонтируют двенадцать улиц", 0.75, True),
+        ("Baca juga: Jembatan baru dibuka di Jakarta", 0.75, True),
+        ("The council, said the mayor in a long statement, will vote in June.", 0.3, False),
+        ("A sentence with one long linked phrase and much more of its own text", 0.55, False),
+    ],
+)
+def test_is_link_with_label(text: str, density: float, label: bool) -> None:
+    assert is_link_with_label(Block(text, "p", density)) is label
 
 
 def test_is_byline_needs_a_short_line_naming_an_author() -> None:
