@@ -2,9 +2,10 @@
 
 Two verdicts, both pure functions of one element (no look at its text, so they cost a few dict lookups
 and at most one regex): ``is_never_text`` (scripts, styles, media; skipped unread) and ``is_chrome``
-(``<nav>``, ``<footer>``, hidden elements, share bars, related lists, bylines, cookie banners ...; read,
-but never kept unless the element turns out to hold most of the page's text, see ``etl.extract.blocks``:
-a page streamed by React keeps its whole article in a ``hidden`` element until a script moves it).
+(``<nav>``, ``<footer>``, hidden elements, media figures, share bars, related lists, bylines, cookie
+banners ...; read, but never kept unless the element turns out to hold most of the page's text, see
+``etl.extract.blocks``: a page streamed by React keeps its whole article in ``hidden`` elements until a
+script shows them).
 """
 
 from __future__ import annotations
@@ -141,6 +142,11 @@ def is_hidden(tag: Tag) -> bool:
     return isinstance(style, str) and _HIDDEN_STYLE_RE.search(style) is not None
 
 
+def _holds_table(tag: Tag) -> bool:
+    """Whether a ``<figure>`` wraps a table (a data table of the article), not media and their captions."""
+    return any(type(node) is Tag and node.name == "table" for node in tag.descendants)
+
+
 def is_never_text(tag: Tag) -> bool:
     """Whether the element (and all inside it) cannot be article text."""
     return tag.name in NEVER_TEXT_TAGS
@@ -154,6 +160,8 @@ def is_chrome(tag: Tag) -> bool:
     attrs = tag.attrs
     if tag.name in CHROME_TAGS or (attrs and is_hidden(tag)):
         return True
+    if tag.name == "figure":
+        return not _holds_table(tag)
     if not attrs:
         return False
     role = attrs.get("role")

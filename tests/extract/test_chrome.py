@@ -51,6 +51,8 @@ def test_is_hidden(markup: str, hidden: bool) -> None:
         ("<footer>x</footer>", True),
         ("<form>x</form>", True),
         ('<div role="navigation">x</div>', True),
+        ('<figure><img src="a.jpg"><span class="photo">Photo: Agency</span></figure>', True),
+        ("<figure><table><tr><td>data</td></tr></table></figure>", False),
         ("<div hidden>x</div>", True),
         ('<div class="share-bar">x</div>', True),
         ('<div id="cookie-consent">x</div>', True),
