@@ -221,16 +221,23 @@ def _holds_blocks(tag: Tag) -> bool:
 
 
 def inline_text(tag: Tag, parts: list[str], in_link: bool) -> int:
-    """Append the element's visible strings to ``parts``; return how many characters sit in links."""
+    """Append the element's visible strings to ``parts``; return how many characters sit in links.
+
+    Iterative, so that markup nested thousands deep (lxml keeps it) cannot exhaust the call stack."""
     linked = 0
-    for child in tag.contents:
-        if type(child) is NavigableString:
+    stack = [(iter(tag.contents), in_link)]
+    while stack:
+        children, linking = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+        elif type(child) is NavigableString:
             parts.append(child)
-            if in_link:
+            if linking:
                 linked += len(child.strip())
         elif isinstance(child, Tag) and not is_never_text(child):
             if child.name == "br":
                 parts.append(" ")
             else:
-                linked += inline_text(child, parts, in_link or child.name == "a")
+                stack.append((iter(child.contents), linking or child.name == "a"))
     return linked

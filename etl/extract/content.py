@@ -27,7 +27,7 @@ LABEL_CHARS = 20
 
 MIN_TEXT_CHARS = 200
 """Less main text than this, on a page with chrome marks, is read again without them: every section of
-some articles carries a chrome-looking class (``skip-item``, ``promo-section``)."""
+some articles carries a chrome-looking class (``promo-item``, ``skip-section``)."""
 
 BYLINE_SLACK = 30
 """Characters a byline may carry beyond the author's name ("By", "and", a date) and still be one."""

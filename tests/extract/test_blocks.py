@@ -92,3 +92,10 @@ def test_a_chrome_inline_element_in_a_run_is_a_chrome_block_of_its_own() -> None
     found = layout('<div>A long caption-free line of the article text.<span class="credit">Image: Agency</span></div>')
     assert texts(found) == ["A long caption-free line of the article text.", "Image: Agency"]
     assert found.chrome == [False, True]
+
+
+def test_markup_nested_thousands_deep_is_read_without_exhausting_the_stack() -> None:
+    deep_blocks = layout("<div>" * 5000 + "<p>Deep text.</p>" + "</div>" * 5000)
+    deep_inline = layout("<div>" + "<span>" * 3000 + "Deep inline." + "</span>" * 3000 + "</div>")
+    assert texts(deep_blocks) == ["Deep text."]
+    assert texts(deep_inline) == ["Deep inline."]
