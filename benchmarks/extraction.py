@@ -131,7 +131,11 @@ def main(argv: list[str] | None = None) -> int:
     pages = list(load_devset(args.devset))
     news = sum(page.news_publisher for page in pages)
     print(f"dev set {args.devset}: {len(pages)} pages ({news} news publishers), metric: 4-word-shingle F1")
-    runs = run_all({name: EXTRACTORS[name]() for name in args.only or EXTRACTORS}, pages)
+    try:
+        extractors = {name: EXTRACTORS[name]() for name in args.only or EXTRACTORS}
+    except ImportError as error:
+        parser.error(f"{error}: the reference extractors come from requirements-dev.txt (make install-dev)")
+    runs = run_all(extractors, pages)
     print(table(runs))
     return 0
 
