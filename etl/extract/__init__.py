@@ -1,7 +1,8 @@
 """Extract an article from HTML: metadata with fallbacks, and the paragraphs of the main text only.
 
-The page is decoded once (``etl.charset``), parsed once with BeautifulSoup over lxml, its metadata read
-from the whole tree (``metadata``), then the tree is pruned and the main text read (``content``). A page
+The page is decoded once (``etl.charset``), parsed once with BeautifulSoup over lxml (``parse``: scripts,
+styles, SVG and comments cut out first), its metadata read from the whole tree (``metadata``), then its
+main text (``content``), which leaves the tree as it is. A page
 that declares no language gets the one its main text is written in (``language``).
 """
 
@@ -10,12 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bs4 import BeautifulSoup
-
 from etl.charset import decode_html
 from etl.extract.content import is_boilerplate, link_density, main_text
 from etl.extract.language import detect_language
 from etl.extract.metadata import read_metadata
+from etl.extract.parse import parse_html
 
 __all__ = ["Extracted", "extract", "is_boilerplate", "link_density"]
 
@@ -38,9 +38,9 @@ def extract(
 ) -> Extracted:
     """Extract metadata and main text from one page. ``charset`` is the HTTP header's, if any."""
     text = html if isinstance(html, str) else decode_html(html, charset).text
-    soup = BeautifulSoup(text, "lxml")
+    soup = parse_html(text)
     meta = read_metadata(soup, url)
-    paragraphs = main_text(soup, title=meta.title, selector=selector)
+    paragraphs = main_text(soup, title=meta.title, selector=selector, authors=meta.authors)
     return Extracted(
         url=meta.url,
         title=meta.title,

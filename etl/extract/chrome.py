@@ -1,0 +1,185 @@
+"""Which elements are never article text, and which are page chrome by their name, role, class or id.
+
+Two verdicts, both pure functions of one element (no look at its text, so they cost a few dict lookups
+and at most one regex): ``is_never_text`` (scripts, styles, media; skipped unread) and ``is_chrome``
+(``<nav>``, ``<footer>``, hidden elements, media figures, share bars, related lists, bylines, cookie
+banners ...; read, but never kept unless the element turns out to hold most of the page's text, see
+``etl.extract.blocks``: a page streamed by React keeps its whole article in ``hidden`` elements until a
+script shows them).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import Tag
+
+NEVER_TEXT_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "math",
+        "canvas",
+        "iframe",
+        "input",
+        "select",
+        "option",
+        "textarea",
+        "figcaption",
+        "object",
+        "embed",
+        "video",
+        "audio",
+        "picture",
+        "head",
+        "title",
+        "meta",
+        "link",
+    }
+)
+"""Elements whose text is never part of an article (or who have none)."""
+
+CHROME_TAGS = frozenset({"nav", "footer", "aside", "header", "form", "button", "menu", "dialog"})
+"""Elements of page chrome by their name. Chrome, not never-text: broken markup (an unclosed ``<button>``)
+or a page-wide ASP.NET ``<form>`` can make one of them wrap the whole article."""
+
+CHROME_ROLES = frozenset(
+    {"navigation", "complementary", "contentinfo", "banner", "dialog", "alertdialog", "alert", "menu", "search"}
+)
+"""ARIA roles of page chrome."""
+
+CHROME_WORDS = (
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "recommend",
+    "recommended",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "subscribe",
+    "subscription",
+    "newsletter",
+    "promo",
+    "advert",
+    "advertisement",
+    "ads",
+    "ad",
+    "banner",
+    "comment",
+    "comments",
+    "commentlist",
+    "disqus",
+    "signup",
+    "login",
+    "pagination",
+    "pager",
+    "cta",
+    "bio",
+    "recirc",
+    "footer",
+    "breadcrumb",
+    "breadcrumbs",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "sidebar",
+    "popular",
+    "most",
+    "mostread",
+    "trending",
+    "readalso",
+    "also",
+    "more",
+    "tags",
+    "tag",
+    "byline",
+    "author",
+    "meta",
+    "dateline",
+    "date",
+    "caption",
+    "credit",
+    "toolbar",
+    "paywall",
+    "modal",
+    "popup",
+    "sponsor",
+    "sponsored",
+    "teaser",
+    "outbrain",
+    "taboola",
+)
+"""Whole words (split on space, ``-`` and ``_``, any case) in a class or id that name page chrome."""
+
+LAYOUT_WORDS = ("layout", "container", "wrapper", "wrap", "main")
+"""Words that make a chrome-named element a layout element (``sidebar-layout``, ``has-sidebar wrapper``)."""
+
+_CHROME_WORDS = frozenset(CHROME_WORDS)
+_LAYOUT_WORDS = frozenset(LAYOUT_WORDS)
+_WORD_SPLIT_RE = re.compile(r"[\s_-]+")
+_BODY_RE = re.compile(
+    r"article[-_]?(?:body|text|content)|story[-_]?(?:body|content)|post[-_]?(?:body|content)"
+    r"|entry[-_]?content|body[-_]?text|main[-_]?content",
+    re.I,
+)
+_HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_NEVER_CHROME_TAGS = frozenset({"html", "body", "article", "main"})
+
+
+def is_hidden(tag: Tag) -> bool:
+    """Whether the page hides the element from readers (``hidden``, ``aria-hidden``, inline style)."""
+    attrs = tag.attrs
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    style = attrs.get("style")
+    return isinstance(style, str) and _HIDDEN_STYLE_RE.search(style) is not None
+
+
+def _holds_table(tag: Tag) -> bool:
+    """Whether a ``<figure>`` wraps a table (a data table of the article), not media and their captions."""
+    return any(type(node) is Tag and node.name == "table" for node in tag.descendants)
+
+
+def is_never_text(tag: Tag) -> bool:
+    """Whether the element (and all inside it) cannot be article text."""
+    return tag.name in NEVER_TEXT_TAGS
+
+
+def is_chrome(tag: Tag) -> bool:
+    """Whether the element is page chrome by its name, ARIA role, class or id; a class naming the article
+    body never is."""
+    if tag.name in _NEVER_CHROME_TAGS:
+        return False
+    attrs = tag.attrs
+    if tag.name in CHROME_TAGS or (attrs and is_hidden(tag)):
+        return True
+    if tag.name == "figure":
+        return not _holds_table(tag)
+    if not attrs:
+        return False
+    role = attrs.get("role")
+    if isinstance(role, str) and role.lower() in CHROME_ROLES:
+        return True
+    classes = attrs.get("class")
+    element_id = attrs.get("id")
+    if not classes and not element_id:
+        return False
+    names = " ".join(classes) if isinstance(classes, list) else classes or ""
+    if isinstance(element_id, str):
+        names = f"{names} {element_id}"
+    words = set(_WORD_SPLIT_RE.split(names.lower()))
+    return not words.isdisjoint(_CHROME_WORDS) and words.isdisjoint(_LAYOUT_WORDS) and not _BODY_RE.search(names)
+
+
+def is_boilerplate(tag: Tag) -> bool:
+    """Whether the element is page chrome by its role, visibility, class or id (either verdict above)."""
+    if tag.name in _NEVER_CHROME_TAGS:
+        return False
+    return is_never_text(tag) or is_chrome(tag)

@@ -1,0 +1,71 @@
+"""Which elements are never text, and which are chrome: by tag, role, visibility, class or id."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from etl.extract.chrome import is_chrome, is_hidden, is_never_text
+
+
+def element(markup: str) -> Tag:
+    tag = BeautifulSoup(markup, "lxml").find(lambda found: found.name not in ("html", "head", "body"))
+    assert isinstance(tag, Tag)
+    return tag
+
+
+@pytest.mark.parametrize(
+    ("markup", "never"),
+    [
+        ("<script>var a = 1;</script>", True),
+        ("<style>p {}</style>", True),
+        ("<svg><text>label</text></svg>", True),
+        ("<figcaption>A photo</figcaption>", True),
+        ("<nav>menu</nav>", False),
+        ("<div hidden>x</div>", False),
+        ("<p>text</p>", False),
+    ],
+)
+def test_is_never_text(markup: str, never: bool) -> None:
+    assert is_never_text(element(markup)) is never
+
+
+@pytest.mark.parametrize(
+    ("markup", "hidden"),
+    [
+        ("<div hidden>x</div>", True),
+        ('<div aria-hidden="true">x</div>', True),
+        ('<div style="color: red; display:none">x</div>', True),
+        ('<div style="visibility: hidden">x</div>', True),
+        ('<div style="display: block">x</div>', False),
+    ],
+)
+def test_is_hidden(markup: str, hidden: bool) -> None:
+    assert is_hidden(element(markup)) is hidden
+
+
+@pytest.mark.parametrize(
+    ("markup", "chrome"),
+    [
+        ("<nav>x</nav>", True),
+        ("<footer>x</footer>", True),
+        ("<form>x</form>", True),
+        ('<div role="navigation">x</div>', True),
+        ('<figure><img src="a.jpg"><span class="photo">Photo: Agency</span></figure>', True),
+        ("<figure><table><tr><td>data</td></tr></table></figure>", False),
+        ("<div hidden>x</div>", True),
+        ('<div class="share-bar">x</div>', True),
+        ('<div id="cookie-consent">x</div>', True),
+        ('<section class="related_news">x</section>', True),
+        ('<p class="byline">x</p>', True),
+        ('<div class="article-body share">x</div>', False),
+        ('<div class="shared-values">x</div>', False),
+        ('<div class="field--label-hidden">x</div>', False),
+        ('<div class="sidebar-layout">x</div>', False),
+        ('<section class="inline-and-sidebar-container">x</section>', False),
+        ("<div>x</div>", False),
+        ('<article class="tag-sports">x</article>', False),
+    ],
+)
+def test_is_chrome(markup: str, chrome: bool) -> None:
+    assert is_chrome(element(markup)) is chrome

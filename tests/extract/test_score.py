@@ -1,0 +1,66 @@
+"""The container is the element with the most net content; its empty head and costly tail are trimmed."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from etl.extract.blocks import Block, Layout, read_blocks
+from etl.extract.score import BLOCK_COST, best_span, block_value, trimmed
+
+
+def layout(markup: str) -> Layout:
+    return read_blocks(BeautifulSoup(markup, "lxml"))
+
+
+def span_texts(found: Layout, span: tuple[int, int]) -> list[str]:
+    return [block.text for block in found.blocks[span[0] : span[1]]]
+
+
+def test_block_value_counts_characters_not_words() -> None:
+    english = Block("The library opened on Thursday.", "p", 0.0)
+    japanese = Block("図書館が木曜日に開館した。", "p", 0.0)
+    assert block_value(english, chrome=False) == len(english.text) - BLOCK_COST
+    assert block_value(japanese, chrome=False) == len(japanese.text) - BLOCK_COST
+
+
+def test_block_value_of_links_chrome_title_and_cells() -> None:
+    link = Block("Related story title", "li", 1.0)
+    assert block_value(link, chrome=False) == -len(link.text) - BLOCK_COST
+    assert block_value(Block("Share this article on every network", "div", 0.0), chrome=True) == -BLOCK_COST
+    assert block_value(Block("The title", "h1", 0.0), chrome=False) == -BLOCK_COST
+    assert block_value(Block("18 mm", "td", 0.0), chrome=False) == len("18 mm")
+
+
+def test_best_span_is_the_article_not_the_menu_or_the_teasers() -> None:
+    found = layout(
+        '<ul id="menu"><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul>'
+        '<div id="body"><p>The first paragraph of the article, which carries most of the text.</p>'
+        "<p>The second paragraph of the article, just as long as the first one was.</p></div>"
+        '<div id="teasers"><a href="/a"><h3>Another story</h3></a><p>Short teaser.</p></div>'
+    )
+    assert span_texts(found, best_span(found)) == [
+        "The first paragraph of the article, which carries most of the text.",
+        "The second paragraph of the article, just as long as the first one was.",
+    ]
+
+
+def test_best_span_joins_sections_of_one_article() -> None:
+    found = layout(
+        "<main><section><p>Part one of the article, a long paragraph of real text.</p></section>"
+        "<section><h2>Part two</h2><p>Part two of the article, another long paragraph.</p></section></main>"
+    )
+    assert len(span_texts(found, best_span(found))) == 3
+
+
+def test_trimmed_drops_a_leading_byline_and_a_costly_tail_but_keeps_headings_and_a_closing_line() -> None:
+    found = layout(
+        "<div><p>May 15</p><h2>Intro</h2><p>The article's first paragraph, long and full of real text.</p>"
+        "<p>Source: agencies</p>"
+        '<div><a href="/1">Another story with a long title</a></div>'
+        '<div><a href="/2">And one more story with a long title</a></div></div>'
+    )
+    assert span_texts(found, trimmed(found, 0, len(found.blocks))) == [
+        "Intro",
+        "The article's first paragraph, long and full of real text.",
+        "Source: agencies",
+    ]
