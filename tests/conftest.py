@@ -25,7 +25,15 @@ from etl.migrate import migrate
 from etl.warehouse import connect
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-DATA_TABLES = ("fetch_failures", "article_paragraphs", "paragraphs", "articles", "pipeline_runs", "sources")
+DATA_TABLES = (
+    "daily_source_stats",
+    "fetch_failures",
+    "article_paragraphs",
+    "paragraphs",
+    "articles",
+    "pipeline_runs",
+    "sources",
+)
 
 
 def with_database(url: str, name: str) -> str:

@@ -37,3 +37,10 @@ def test_environment_overrides_only_what_it_sets(tmp_path: Path) -> None:
 def test_a_malformed_number_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="NEWSETL_FETCH_RETRIES='many'"):
         load_settings({"NEWSETL_FETCH_RETRIES": "many"})
+
+
+def test_quality_thresholds_and_schedule_come_from_their_own_prefixes() -> None:
+    settings = load_settings({"NEWSETL_QUALITY_MAX_REPEAT_SHARE": "0.1", "NEWSETL_SCHEDULE_NIGHTLY_AT": "02:30"})
+    assert settings.quality.max_repeat_share == 0.1
+    assert settings.quality.max_fetch_failed_share == load_settings({}).quality.max_fetch_failed_share
+    assert settings.schedule.nightly_at == "02:30"
