@@ -8,6 +8,7 @@ from the simple auth manager's ``POST /auth/token``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -22,11 +23,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import psutil
 import requests
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ADMIN = ("admin", "admin-e2e")
 DAG_ID = "news_etl"
+# How Airflow's task runner titles the process running a task instance: this prefix and the instance's id.
+TASK_PROCESS_TITLE = "airflow worker --"
 
 
 def free_port() -> int:
@@ -76,6 +80,28 @@ def airflow_environment(home: Path, port: int, metadata_url: str, warehouse_url:
     return env
 
 
+def celery_environment(env: dict[str, str], metadata_url: str, queue: str) -> dict[str, str]:
+    """``env`` switched to CeleryExecutor: the local Redis as broker, results in the metadata database.
+
+    Tasks are acknowledged late (the provider's default, stated here) and Redis hands an unacknowledged
+    task to another worker after ``visibility_timeout`` seconds, so a task whose worker died is redelivered.
+    """
+    return {
+        **env,
+        "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+        "AIRFLOW__CELERY__BROKER_URL": os.environ.get("NEWSETL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + metadata_url,
+        "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
+        "AIRFLOW__CELERY__TASK_ACKS_LATE": "True",
+        "AIRFLOW__CELERY_BROKER_TRANSPORT_OPTIONS__VISIBILITY_TIMEOUT": "30",
+        # A queue of this test's own, so no other Airflow on the same Redis takes its tasks.
+        "AIRFLOW__OPERATORS__DEFAULT_QUEUE": queue,
+        # A task whose worker died is failed (then retried) after this many seconds without a heartbeat.
+        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "30",
+        "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "5",
+    }
+
+
 @dataclass
 class AirflowCluster:
     """Airflow's processes for one test, and a logged-in REST client once ``wait_until_ready`` returns."""
@@ -120,10 +146,25 @@ class AirflowCluster:
         return process
 
     def kill(self, name: str) -> None:
-        """SIGKILL process ``name`` and everything it started, as when its machine dies."""
+        """SIGKILL process ``name`` and every process it started, as when its machine dies."""
         process = self.processes.pop(name)
+        tree = psutil.Process(process.pid).children(recursive=True)
         os.killpg(process.pid, signal.SIGKILL)
+        for child in tree:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                child.kill()
         process.wait(timeout=30)
+
+    def running_task_ids(self, name: str) -> set[str]:
+        """Ids of the task instances whose task process runs under process ``name`` right now."""
+        ids = set()
+        with contextlib.suppress(psutil.NoSuchProcess):
+            for child in psutil.Process(self.processes[name].pid).children(recursive=True):
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    title = " ".join(child.cmdline())
+                    if title.startswith(TASK_PROCESS_TITLE):
+                        ids.add(title.removeprefix(TASK_PROCESS_TITLE).strip())
+        return ids
 
     def stop(self) -> None:
         """SIGTERM every process group this cluster started, then SIGKILL what is left after 30 s."""
@@ -191,6 +232,10 @@ class AirflowCluster:
         if any(run["state"] != "success" for run in runs):
             raise AssertionError(f"backfill runs did not all succeed: {runs}\n{self.diagnostics()}")
         return runs
+
+    def task_instances(self, run_id: str) -> list[dict[str, Any]]:
+        path = f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances"
+        return self.api("GET", path, params={"limit": 100})["task_instances"]
 
     def diagnostics(self, tail: int = 8000) -> str:
         """The end of every component's log and of every task log, to read when a test fails."""
