@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,7 +16,7 @@ from psycopg2 import sql
 from etl.demo_site.server import RunningSite
 from etl.warehouse import connect
 from tests.conftest import with_database
-from tests.dags.test_news_etl import is_expected_on
+from tests.dags.test_news_etl import REPO_ROOT, is_expected_on
 
 
 @pytest.fixture
@@ -84,3 +87,23 @@ def stats_days(database_url: str) -> list[date]:
             return [day for (day,) in cur.fetchall()]
     finally:
         conn.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+OUTPUT_DIR = REPO_ROOT / "test-output"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """Debian's Chromium for Playwright, installed with apt where missing (Playwright downloads no browser)."""
+    if not CHROMIUM.exists():
+        done = subprocess.run(
+            ["apt-get", "install", "-y", "--no-install-recommends", "chromium"],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+        if done.returncode != 0 or not CHROMIUM.exists():
+            pytest.fail(f"could not install chromium with apt-get (run as root, or install it):\n{done.stderr}")
+    return CHROMIUM
