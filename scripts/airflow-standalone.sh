@@ -7,7 +7,7 @@
 #   AIRFLOW_PORT          API server and UI port (default 8080).
 #   DEMO_SITE_PORT        demo site port (default 8765); NEWSETL_DEMO_SITE_URL is set to match.
 #   NEWSETL_DATABASE_URL  warehouse; unset: the embedded PostgreSQL in .newsetl/pg (left running on exit).
-#   NEWSETL_POOL_SLOTS    slots of the load pool (default 4): how many sources load at once, all runs together.
+#   POOL_SLOTS            slots of the load pool (default 4): how many sources load at once, all runs together.
 #
 # State lives in .newsetl/airflow (git-ignored). Stop with Ctrl-C (or SIGTERM to this script), then wait
 # a few seconds for Airflow to shut down.
@@ -43,7 +43,7 @@ fi
 python -m etl migrate
 # The pool that load_source runs in must exist, or its tasks are never scheduled.
 airflow db migrate >/dev/null
-airflow pools set "${NEWSETL_SCHEDULE_POOL:-newsetl_sources}" "${NEWSETL_POOL_SLOTS:-4}" \
+airflow pools set "${NEWSETL_SCHEDULE_POOL:-newsetl_sources}" "${POOL_SLOTS:-4}" \
     "newsetl: concurrent source loads" >/dev/null
 
 helpers=()
