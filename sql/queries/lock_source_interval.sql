@@ -1,3 +1,11 @@
 -- Serialise runs of the same source and interval (a backfill overlapping the nightly run); released when
--- the run's connection closes, also when its worker dies.
-select pg_advisory_lock(hashtextextended(%(source_name)s || '|' || %(interval_start)s::text || '|' || %(interval_end)s::text, 0));
+-- the run's connection closes, also when its worker dies. The key uses epoch seconds, not text, so it does
+-- not depend on the session's TimeZone.
+select pg_advisory_lock(
+    hashtextextended(
+        %(source_name)s
+        || '|' || extract(epoch from %(interval_start)s::timestamptz)::bigint
+        || '|' || extract(epoch from %(interval_end)s::timestamptz)::bigint,
+        0
+    )
+);
