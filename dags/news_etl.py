@@ -1,28 +1,34 @@
 """
 ### news_etl: one UTC day of news, every night
 
-Each run scrapes every source in the sources file for the articles published during the run's
-**data interval** (one UTC calendar day, `[00:00, next 00:00)`) and loads them into the warehouse.
+Each run scrapes the sources in the sources file for the articles published during the run's **data
+interval**, one UTC calendar day `[D 00:00, D+1 00:00)`, and loads them into the warehouse.
 
-- `list_sources` reads the source names at run time, so editing the sources file needs no DAG change.
-- `load_source` runs once per source (dynamic task mapping); each one calls `etl.pipeline.run_source`
-  for the run's data interval and hands on only a small summary (the pipeline run id and counts).
-- `check_load` fails the run, naming the source, if a source's pipeline run failed or found pages
-  but loaded none.
+1. `migrate_warehouse` applies pending warehouse migrations (`python -m etl migrate`; a no-op when up to
+   date, serialised by an advisory lock), so no loading task ever runs DDL.
+2. `list_sources` names the sources to run: the `sources` param, or every source in the sources file.
+3. `load_source`, mapped once per source, scrapes and loads that source's day in the `newsetl_sources`
+   pool (a slow source holds one slot; the others go on) and hands on only a run id and counts.
+4. `check_load` fails the run, naming the source, if a source failed or found pages but loaded none.
+5. `check_quality` records the shares of empty pages, failed fetches and repeated paragraphs on each
+   source's `pipeline_runs` row and fails the run when one crosses its `NEWSETL_QUALITY_*` threshold;
+   when it passes, it emits the `newsetl_daily_articles` Asset that downstream DAGs are scheduled on.
 
-All the work happens in the `etl` library; this file only wires it to Airflow. Settings come from
-the `NEWSETL_*` environment variables of the worker (see `etl/config.py`), read when a task runs.
+Every task is safe to run twice (retries, Celery redelivery, a backfill overlapping the nightly run):
+loads are idempotent upserts and runs of one source and day wait for each other (advisory lock).
 
-**Schedule.** The run for day D starts right after midnight UTC at the end of D. Its logical date is
-D 00:00 UTC, so the run labelled 2025-05-15 loads the articles published on 2025-05-15.
+**Schedule.** The run for day D starts at D+1 `NEWSETL_SCHEDULE_NIGHTLY_AT` (UTC, default 00:30) and
+loads D; its logical date is D 00:00, so the run labelled 2025-05-15 loads the 15th. `catchup` is off.
 
-**Backfill from the UI.** Open the DAG, press *Trigger*, choose *Backfill*, give the first and last day
-to load as the date range (logical dates: 2025-05-12 to 2025-05-18 loads those seven days, one run
-each) and press *Run Backfill*; the runs start once the DAG is unpaused. Set *Reprocess Behavior* to
-rerun days already loaded too: loads are idempotent. From a shell: `airflow backfill create --dag-id
-news_etl --from-date 2025-05-12 --to-date 2025-05-18`. A *Single Run* trigger with logical date X loads
-the last complete day before X, i.e. the day before X's date; a run triggered without a logical date
-has no day and fails.
+**Params.** `sources`: source names to run (empty: all). `reprocess`: re-extract from the raw archive
+instead of refetching pages.
+
+**Backfill from the UI.** Unpause the DAG, press *Trigger*, choose *Backfill*, give the first and last
+day to load as the date range (2025-05-12 to 2025-05-18 loads those seven days, one run each), choose a
+*Reprocess Behavior* (*All Runs* reloads days already loaded: loads are idempotent) and press *Run
+Backfill*. From a shell: `airflow backfill create --dag-id news_etl --from-date 2025-05-12 --to-date
+2025-05-18`; over the REST API: `POST /api/v2/backfills`. A *Single Run* with logical date X loads the
+last complete day before X.
 """
 
 from __future__ import annotations
@@ -30,62 +36,114 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from airflow.sdk import CronDataIntervalTimetable, dag, get_current_context, task
-from airflow.sdk.exceptions import AirflowFailException
+from airflow.sdk import Param, dag, get_current_context, task
+from newsetl_airflow import DAILY_ARTICLES, run_interval, task_settings
+from newsetl_timetable import PreviousDayTimetable, parse_run_at
+
+from etl.config import load_settings
+
+# Read when the DAG file is parsed: the schedule and retry policy are part of the DAG's definition.
+SCHEDULE = load_settings().schedule
+
+# Given explicitly: a mapped task does not take its function's docstring as its doc.
+LOAD_SOURCE_DOC = """Scrape and load one source for the run's data interval (`etl.pipeline.run_source`) in the
+`newsetl_sources` pool; return its pipeline run id and counts. Mapped once per source, never per article."""
 
 
 @dag(
-    # Midnight, not a later hour: a data-interval timetable always starts a run when its interval ends,
-    # and the interval must be exactly one UTC calendar day.
-    schedule=CronDataIntervalTimetable("0 0 * * *", timezone="UTC"),
+    schedule=PreviousDayTimetable(parse_run_at(SCHEDULE.nightly_at)),
     start_date=datetime(2025, 5, 1, tzinfo=UTC),
     catchup=False,
-    # One day at a time, so two runs never crawl the same sites at once.
+    # Scheduled runs one at a time; backfills have their own limit (max_active_runs of the backfill).
     max_active_runs=1,
     default_args={
         "owner": "newsetl",
         "retries": 2,
-        "retry_delay": timedelta(minutes=5),
-        # A multiplier in Airflow 3 (True would mean 1.0: no backoff). Waits: 5-10 min, then 10-20 min.
+        "retry_delay": timedelta(seconds=SCHEDULE.retry_delay_s),
+        # A multiplier in Airflow 3 (True would mean 1.0: no backoff). Default waits: 5-10 min, then 10-20 min.
         "retry_exponential_backoff": 2.0,
-        "max_retry_delay": timedelta(minutes=30),
+        "max_retry_delay": timedelta(seconds=SCHEDULE.max_retry_delay_s),
+    },
+    params={
+        "sources": Param(
+            [],
+            type="array",
+            items={"type": "string"},
+            title="Sources",
+            description="Source names to run, one per line; empty runs every source in the sources file.",
+        ),
+        "reprocess": Param(
+            False,
+            type="boolean",
+            title="Reprocess",
+            description="Re-extract from the raw archive instead of refetching pages.",
+        ),
     },
     tags=["newsetl", "etl"],
     doc_md=__doc__,
 )
 def news_etl() -> None:
     @task
-    def list_sources() -> list[str]:
-        """Read the source names when the run starts, so the mapping follows the sources file."""
-        from etl.config import load_settings
-        from etl.sources import load_sources
+    def migrate_warehouse() -> list[str]:
+        """Apply pending warehouse migrations once, before any load (advisory-locked; a no-op when current)."""
+        from etl.migrate import migrate
+        from etl.warehouse import connect, database_url
 
-        return [source.name for source in load_sources(load_settings())]
+        conn = connect(database_url(task_settings()))
+        try:
+            return migrate(conn)
+        finally:
+            conn.close()
 
-    @task(execution_timeout=timedelta(hours=2))
+    @task
+    def list_sources(params: dict[str, Any]) -> list[str]:
+        """Name the sources to run: the `sources` param, else every source in the sources file."""
+        from etl.sources import find_source, load_sources
+
+        sources = load_sources(task_settings())
+        wanted = params.get("sources") or [source.name for source in sources]
+        return [find_source(sources, name).name for name in wanted]
+
+    @task(pool=SCHEDULE.pool, execution_timeout=timedelta(hours=2), doc_md=LOAD_SOURCE_DOC)
     def load_source(source: str) -> dict[str, Any]:
-        """Scrape and load one source for this run's data interval; return a small summary for XCom."""
-        from etl.config import load_settings
         from etl.pipeline import run_source
-        from etl.records import Interval
 
         context = get_current_context()
-        start, end = context.get("data_interval_start"), context.get("data_interval_end")
-        if start is None or end is None:
-            # A run triggered without a logical date has no data interval (nor these keys); a retry cannot help.
-            raise AirflowFailException("this run has no data interval: trigger it with a logical date")
-        summary = run_source(load_settings(), source, Interval(start, end), dag_run_id=context["run_id"])
+        reprocess = bool(context["params"].get("reprocess"))
+        summary = run_source(
+            task_settings(),
+            source,
+            run_interval(context),
+            dag_run_id=context["run_id"],
+            reprocess=reprocess,
+        )
         return summary.as_dict()
 
     @task
-    def check_load(summaries: list[dict[str, Any]]) -> str:
-        """Fail the run, naming the source, when any source loaded nothing or failed."""
-        from etl.config import load_settings
+    def check_load(summaries: list[dict[str, Any]]) -> list[int]:
+        """Fail the run, naming the source, when any source failed or loaded nothing; pass the run ids on."""
         from etl.pipeline import check_runs
 
-        return check_runs(load_settings(), [summary["run_id"] for summary in summaries])
+        run_ids = [summary["run_id"] for summary in summaries]
+        print(check_runs(task_settings(), run_ids))
+        return run_ids
 
-    check_load(load_source.expand(source=list_sources()))
+    @task(outlets=[DAILY_ARTICLES])
+    def check_quality(run_ids: list[int]) -> None:
+        """Record each source's data-quality shares; fail when one crosses its threshold, else emit the Asset."""
+        from etl.quality import check_quality as judge_runs
+
+        context = get_current_context()
+        interval = run_interval(context)
+        judge_runs(task_settings(), run_ids)
+        context["outlet_events"][DAILY_ARTICLES].extra = {
+            "interval_start": interval.start.isoformat(),
+            "interval_end": interval.end.isoformat(),
+        }
+
+    sources = list_sources()
+    migrate_warehouse() >> sources
+    check_quality(check_load(load_source.expand(source=sources)))
 
 
 news_etl()

@@ -9,6 +9,8 @@ Every setting has a documented default here; the environment overrides only what
 - ``NEWSETL_LOAD_BATCH_SIZE``: articles per load transaction. Default 200.
 - ``NEWSETL_FETCH_<NAME>``: any field of ``FetchSettings`` (``NEWSETL_FETCH_RETRIES=5``).
 - ``NEWSETL_DEDUP_<NAME>``: any field of ``DedupSettings`` (``NEWSETL_DEDUP_BOILERPLATE_MIN_DAYS=5``).
+- ``NEWSETL_QUALITY_<NAME>``: any field of ``QualitySettings`` (``NEWSETL_QUALITY_MAX_FETCH_FAILED_SHARE=0.1``).
+- ``NEWSETL_SCHEDULE_<NAME>``: any field of ``ScheduleSettings`` (``NEWSETL_SCHEDULE_NIGHTLY_AT=02:30``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import TypeVar
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,6 +77,25 @@ class DedupSettings:
 
 
 @dataclass(frozen=True)
+class QualitySettings:
+    """Data-quality thresholds: a run whose shares exceed them fails loudly (``etl.quality``)."""
+
+    max_no_text_share: float = 0.25
+    max_fetch_failed_share: float = 0.25
+    max_repeat_share: float = 0.5
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    """How Airflow schedules and retries the pipeline; read by the DAG files when they are parsed."""
+
+    nightly_at: str = "00:30"
+    retry_delay_s: int = 300
+    max_retry_delay_s: int = 1800
+    pool: str = "newsetl_sources"
+
+
+@dataclass(frozen=True)
 class Settings:
     """The whole configuration of a run."""
 
@@ -84,10 +106,15 @@ class Settings:
     load_batch_size: int = 200
     fetch: FetchSettings = field(default_factory=FetchSettings)
     dedup: DedupSettings = field(default_factory=DedupSettings)
+    quality: QualitySettings = field(default_factory=QualitySettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
 
     @property
     def embedded_pg_dir(self) -> Path:
         return self.data_dir / "pg"
+
+
+_Group = TypeVar("_Group", FetchSettings, QualitySettings, ScheduleSettings)
 
 
 def _coerce(name: str, raw: str, kind: type) -> object:
@@ -97,22 +124,25 @@ def _coerce(name: str, raw: str, kind: type) -> object:
         raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
 
 
+def _overridden(defaults: _Group, prefix: str, env: Mapping[str, str]) -> _Group:
+    """``defaults`` with every field that ``env`` sets as ``<prefix><FIELD>`` replaced."""
+    for f in fields(defaults):  # type: ignore[arg-type]
+        name = f"{prefix}{f.name.upper()}"
+        if name in env:
+            kind = type(getattr(defaults, f.name))
+            defaults = replace(defaults, **{f.name: _coerce(name, env[name], kind)})  # type: ignore[type-var]
+    return defaults
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Build settings from defaults plus ``NEWSETL_*`` variables of ``environ`` (default: the process)."""
     env = os.environ if environ is None else environ
-    fetch = FetchSettings()
-    for f in fields(FetchSettings):
-        name = f"NEWSETL_FETCH_{f.name.upper()}"
-        if name in env:
-            kind = type(getattr(fetch, f.name))
-            fetch = replace(fetch, **{f.name: _coerce(name, env[name], kind)})
-    dedup = DedupSettings()
-    for f in fields(DedupSettings):
-        name = f"NEWSETL_DEDUP_{f.name.upper()}"
-        if name in env:
-            kind = type(getattr(dedup, f.name))
-            dedup = replace(dedup, **{f.name: _coerce(name, env[name], kind)})
-    settings = Settings(fetch=fetch, dedup=dedup)
+    settings = Settings(
+        fetch=_overridden(FetchSettings(), "NEWSETL_FETCH_", env),
+        dedup=_overridden(DedupSettings(), "NEWSETL_DEDUP_", env),
+        quality=_overridden(QualitySettings(), "NEWSETL_QUALITY_", env),
+        schedule=_overridden(ScheduleSettings(), "NEWSETL_SCHEDULE_", env),
+    )
     if env.get("NEWSETL_DATABASE_URL"):
         settings = replace(settings, database_url=env["NEWSETL_DATABASE_URL"])
     if env.get("NEWSETL_DATA_DIR"):

@@ -3,7 +3,8 @@
 This is the code both the CLI (``python -m etl run``) and the Airflow DAG call. A run writes an audit row
 to ``pipeline_runs`` first, loads articles and failures in batches of ``Settings.load_batch_size`` (one
 transaction each), and closes the audit row with its counts. Every write is idempotent, so a retry, a
-re-run or an overlapping backfill of the same interval leaves the same rows.
+re-run or an overlapping backfill of the same interval leaves the same rows; runs of one source and
+interval also wait for each other (a session advisory lock), so their batches never interleave.
 
 Besides what discovery finds, a run fetches the source's earlier failures that may pass now
 (``etl.retries``); every fetched body goes to the raw archive (``etl.archive``) before extraction, and a
@@ -117,6 +118,7 @@ def run_source(
     conn = connect(database_url(settings))
     try:
         register_source(conn, source)
+        _lock_interval(conn, source, interval)
         run_id = _start_run(conn, source, interval, dag_run_id)
         counts = StageCounts()
         logger.info(
@@ -255,6 +257,13 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
+
+
+def _lock_interval(conn: psycopg2.extensions.connection, source: Source, interval: Interval) -> None:
+    """Wait for any other run of this source and interval (session lock, released when ``conn`` closes)."""
+    with conn, conn.cursor() as cur:
+        params = {"source_name": source.name, "interval_start": interval.start, "interval_end": interval.end}
+        cur.execute(query("lock_source_interval"), params)
 
 
 def _start_run(conn: psycopg2.extensions.connection, source: Source, interval: Interval, dag_run_id: str | None) -> int:

@@ -7,6 +7,7 @@
 #   AIRFLOW_PORT          API server and UI port (default 8080).
 #   DEMO_SITE_PORT        demo site port (default 8765); NEWSETL_DEMO_SITE_URL is set to match.
 #   NEWSETL_DATABASE_URL  warehouse; unset: the embedded PostgreSQL in .newsetl/pg (left running on exit).
+#   POOL_SLOTS            slots of the load pool (default 4): how many sources load at once, all runs together.
 #
 # State lives in .newsetl/airflow (git-ignored). Stop with Ctrl-C (or SIGTERM to this script), then wait
 # a few seconds for Airflow to shut down.
@@ -23,6 +24,8 @@ done
 
 export AIRFLOW_HOME=$root/.newsetl/airflow
 export AIRFLOW__CORE__DAGS_FOLDER=$root/dags
+# The DAGs' timetable and shared helpers; the scheduler accepts the timetable only as a registered plugin.
+export AIRFLOW__CORE__PLUGINS_FOLDER=$root/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
 # Tasks reach the API server through the execution API URL, which does not follow the port by itself.
 export AIRFLOW__API__HOST=127.0.0.1
@@ -38,6 +41,10 @@ if [[ -z ${NEWSETL_DATABASE_URL:-} ]]; then
     export NEWSETL_DATABASE_URL
 fi
 python -m etl migrate
+# The pool that load_source runs in must exist, or its tasks are never scheduled.
+airflow db migrate >/dev/null
+airflow pools set "${NEWSETL_SCHEDULE_POOL:-newsetl_sources}" "${POOL_SLOTS:-4}" \
+    "newsetl: concurrent source loads" >/dev/null
 
 helpers=()
 cleanup() {

@@ -32,6 +32,7 @@ DATA_TABLES = (
     "paragraph_bands",
     "paragraph_lsh",
     "boilerplate_paragraphs",
+    "daily_source_stats_snapshot",
     "fetch_failures",
     "page_fetches",
     "page_bodies",

@@ -51,3 +51,10 @@ def test_dedup_thresholds_are_settings_with_environment_overrides() -> None:
     assert settings.dedup == DedupSettings(boilerplate_min_days=4, near_duplicate_min_similarity=0.9)
     with pytest.raises(ConfigError, match="NEWSETL_DEDUP_LSH_BANDS"):
         load_settings({"NEWSETL_DEDUP_LSH_BANDS": "many"})
+
+
+def test_quality_thresholds_and_schedule_come_from_their_own_prefixes() -> None:
+    settings = load_settings({"NEWSETL_QUALITY_MAX_REPEAT_SHARE": "0.1", "NEWSETL_SCHEDULE_NIGHTLY_AT": "02:30"})
+    assert settings.quality.max_repeat_share == 0.1
+    assert settings.quality.max_fetch_failed_share == load_settings({}).quality.max_fetch_failed_share
+    assert settings.schedule.nightly_at == "02:30"

@@ -200,3 +200,32 @@ def test_an_interval_with_no_articles_loads_nothing_and_succeeds(
     empty = Interval(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=1))
     summary = run_source(settings, "demo-ru", empty)
     assert (summary.status, summary.counts.urls_discovered, summary.articles_loaded) == ("success", 0, 0)
+
+
+def test_a_run_waits_while_another_run_of_the_same_source_and_interval_holds_the_lock(
+    settings: Settings, db: psycopg2.extensions.connection
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from etl.sql import query
+
+    holder = connect(settings.database_url or "")
+    try:
+        holder.autocommit = True
+        with holder.cursor() as cur:
+            cur.execute(
+                query("lock_source_interval"),
+                {"source_name": "demo-de", "interval_start": MAY_15.start, "interval_end": MAY_15.end},
+            )
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            waiting = pool.submit(run_source, settings, "demo-de", MAY_15)
+            with pytest.raises(TimeoutError):
+                waiting.result(timeout=2)
+            with holder.cursor() as cur:
+                cur.execute("select pg_advisory_unlock_all()")
+            summary = waiting.result(timeout=120)
+    finally:
+        holder.close()
+
+    assert summary.status == "success"
+    assert summary.articles_loaded > 0

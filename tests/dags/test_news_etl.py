@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from etl.config import load_settings
 from etl.warehouse import connect
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DAGS_FOLDER = REPO_ROOT / "dags"
+PLUGINS_FOLDER = REPO_ROOT / "plugins"
 
 DAY = date(2025, 5, 15)
 MIDNIGHT = datetime(2025, 5, 15, tzinfo=UTC)
@@ -63,6 +65,7 @@ def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     env.update(
         AIRFLOW_HOME=str(home),
         AIRFLOW__CORE__DAGS_FOLDER=str(DAGS_FOLDER),
+        AIRFLOW__CORE__PLUGINS_FOLDER=str(PLUGINS_FOLDER),
         AIRFLOW__CORE__LOAD_EXAMPLES="False",
         NEWSETL_DATA_DIR=str(home / "newsetl"),
         PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
@@ -74,7 +77,12 @@ def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def dagbag(airflow_env: dict[str, str]) -> DagBag:
     """The DAG folder parsed in this process, as the DAG processor parses it."""
     with pytest.MonkeyPatch.context() as patch:
-        for key in ("AIRFLOW_HOME", "AIRFLOW__CORE__DAGS_FOLDER", "AIRFLOW__CORE__LOAD_EXAMPLES"):
+        for key in (
+            "AIRFLOW_HOME",
+            "AIRFLOW__CORE__DAGS_FOLDER",
+            "AIRFLOW__CORE__PLUGINS_FOLDER",
+            "AIRFLOW__CORE__LOAD_EXAMPLES",
+        ):
             patch.setenv(key, airflow_env[key])
         from airflow.dag_processing.dagbag import DagBag
 
@@ -101,13 +109,38 @@ def test_dags_folder_imports_without_errors(dagbag: DagBag) -> None:
     assert "news_etl" in dagbag.dag_ids
 
 
-def test_news_etl_maps_load_source_between_listing_and_checking(dagbag: DagBag) -> None:
+def test_news_etl_migrates_then_maps_load_source_then_checks(dagbag: DagBag) -> None:
     dag = dagbag.dags["news_etl"]
 
-    assert set(dag.task_ids) == {"list_sources", "load_source", "check_load"}
+    assert set(dag.task_ids) == {"migrate_warehouse", "list_sources", "load_source", "check_load", "check_quality"}
+    assert dag.get_task("list_sources").upstream_task_ids == {"migrate_warehouse"}
     assert dag.get_task("load_source").upstream_task_ids == {"list_sources"}
     assert dag.get_task("load_source").is_mapped
     assert dag.get_task("check_load").upstream_task_ids == {"load_source"}
+    assert dag.get_task("check_quality").upstream_task_ids == {"check_load"}
+
+
+def test_every_task_is_documented_and_loads_run_in_their_pool(dagbag: DagBag) -> None:
+    dag = dagbag.dags["news_etl"]
+
+    assert "backfill" in dag.doc_md.lower()
+    assert all(task.doc_md for task in dag.tasks)
+    assert dag.get_task("load_source").pool == load_settings({}).schedule.pool
+
+
+def test_params_choose_sources_and_reprocessing(dagbag: DagBag) -> None:
+    params = dagbag.dags["news_etl"].params
+
+    assert params["sources"] == []
+    assert params["reprocess"] is False
+
+
+def test_quality_check_emits_the_asset_the_stats_dag_is_scheduled_on(dagbag: DagBag) -> None:
+    outlets = dagbag.dags["news_etl"].get_task("check_quality").outlets
+    stats = dagbag.dags["newsetl_daily_stats"]
+
+    assert [asset.name for asset in outlets] == ["newsetl_daily_articles"]
+    assert [asset.name for asset in stats.timetable.asset_condition.objects] == ["newsetl_daily_articles"]
 
 
 def test_news_etl_does_not_catch_up_and_retries_every_task(dagbag: DagBag) -> None:
@@ -119,14 +152,23 @@ def test_news_etl_does_not_catch_up_and_retries_every_task(dagbag: DagBag) -> No
     assert all(task.retries == 2 for task in dag.tasks)
 
 
-def test_scheduled_run_covers_its_logical_day_and_starts_when_the_day_ends(
+def test_scheduled_run_covers_its_logical_day_and_starts_at_the_nightly_time(
     scheduler_dag: SerializedDAG,
 ) -> None:
     (info,) = scheduler_dag.iter_dagrun_infos_between(MIDNIGHT, MIDNIGHT)
+    hours, minutes = map(int, load_settings({}).schedule.nightly_at.split(":"))
 
     assert info.logical_date == MIDNIGHT
     assert (info.data_interval.start, info.data_interval.end) == (MIDNIGHT, NEXT_MIDNIGHT)
-    assert info.run_after == NEXT_MIDNIGHT
+    assert info.run_after == NEXT_MIDNIGHT + timedelta(hours=hours, minutes=minutes)
+
+
+def test_backfill_range_gives_one_run_per_day(scheduler_dag: SerializedDAG) -> None:
+    infos = list(scheduler_dag.iter_dagrun_infos_between(MIDNIGHT - timedelta(days=2), MIDNIGHT))
+
+    assert [(i.data_interval.start, i.data_interval.end) for i in infos] == [
+        (MIDNIGHT - timedelta(days=n), NEXT_MIDNIGHT - timedelta(days=n)) for n in (2, 1, 0)
+    ]
 
 
 def test_nightly_runs_follow_each_other_day_by_day(scheduler_dag: SerializedDAG) -> None:
@@ -178,8 +220,11 @@ def test_dag_test_loads_exactly_the_days_articles(
 
 
 @pytest.mark.slow
-def test_run_without_logical_date_fails_at_once(airflow_metadata_env: dict[str, str], tmp_path: Path) -> None:
-    result = run_dag_test("none", airflow_metadata_env, tmp_path, timeout=180)
+def test_run_without_logical_date_fails_at_once(
+    airflow_metadata_env: dict[str, str], clean_database: str, tmp_path: Path
+) -> None:
+    env = {**airflow_metadata_env, "NEWSETL_DATABASE_URL": clean_database}
+    result = run_dag_test("none", env, tmp_path, timeout=180)
 
     assert result["state"] == "failed"
     assert result["data_interval"] == [None, None]
