@@ -80,8 +80,8 @@ def airflow_environment(home: Path, port: int, metadata_url: str, warehouse_url:
     return env
 
 
-def celery_environment(env: dict[str, str], metadata_url: str, queue: str) -> dict[str, str]:
-    """``env`` switched to CeleryExecutor: the local Redis as broker, results in the metadata database.
+def celery_environment(env: dict[str, str], metadata_url: str, queue: str, broker_url: str) -> dict[str, str]:
+    """``env`` switched to CeleryExecutor: Redis at ``broker_url`` as broker, results in the metadata database.
 
     Tasks are acknowledged late (the provider's default, stated here) and Redis hands an unacknowledged
     task to another worker after ``visibility_timeout`` seconds, so a task whose worker died is redelivered.
@@ -89,7 +89,7 @@ def celery_environment(env: dict[str, str], metadata_url: str, queue: str) -> di
     return {
         **env,
         "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
-        "AIRFLOW__CELERY__BROKER_URL": os.environ.get("NEWSETL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "AIRFLOW__CELERY__BROKER_URL": broker_url,
         "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + metadata_url,
         "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
         "AIRFLOW__CELERY__TASK_ACKS_LATE": "True",

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -11,12 +13,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import redis
 from psycopg2 import sql
 
 from etl.demo_site.server import RunningSite
 from etl.warehouse import connect
 from tests.conftest import with_database
 from tests.dags.test_news_etl import REPO_ROOT, is_expected_on
+from tests.e2e.airflow_cluster import free_port
 
 
 @pytest.fixture
@@ -105,5 +109,46 @@ def chromium() -> Path:
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
         )
         if done.returncode != 0 or not CHROMIUM.exists():
-            pytest.fail(f"could not install chromium with apt-get (run as root, or install it):\n{done.stderr}")
+            pytest.skip(
+                f"no /usr/bin/chromium and apt-get could not install it (run as root on Debian):\n{done.stderr}"
+            )
     return CHROMIUM
+
+
+def _redis_answers(url: str) -> bool:
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        return bool(client.ping())
+    except redis.exceptions.ConnectionError:
+        return False
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A Redis broker: ``NEWSETL_TEST_REDIS_URL``, the local one on 6379, else a ``redis-server`` started for
+    the session (no persistence); skipped with a reason on a machine that has none of these."""
+    url = os.environ.get("NEWSETL_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    if _redis_answers(url):
+        yield url
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip(f"no Redis answers at {url} and no redis-server to start: the CeleryExecutor test needs a broker")
+    port = free_port()
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        deadline = time.monotonic() + 10
+        while not _redis_answers(url):
+            if time.monotonic() > deadline:
+                pytest.fail(f"redis-server on port {port} did not answer within 10 s")
+            time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -25,13 +25,15 @@ from tests.e2e.test_backfill_local import DAYS
 
 
 @pytest.fixture
-def cluster(tmp_path: Path, metadata_url: str, clean_database: str, demo_site: RunningSite) -> Iterator[AirflowCluster]:
+def cluster(
+    tmp_path: Path, metadata_url: str, clean_database: str, demo_site: RunningSite, redis_url: str
+) -> Iterator[AirflowCluster]:
     port = free_port()
     env = airflow_environment(tmp_path, port, metadata_url, clean_database, demo_site.base_url)
     queue = f"newsetl_e2e_{uuid.uuid4().hex[:8]}"
     worker = ("celery", "worker", "--queues", queue, "--skip-serve-logs", "--without-mingle", "--without-gossip")
     yield from started_cluster(
-        AirflowCluster(tmp_path, celery_environment(env, metadata_url, queue), port),
+        AirflowCluster(tmp_path, celery_environment(env, metadata_url, queue, redis_url), port),
         ("api-server", "api-server"),
         ("scheduler", "scheduler"),
         ("dag-processor", "dag-processor"),
