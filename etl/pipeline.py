@@ -86,6 +86,7 @@ class RunSummary:
             "interval_end": self.interval_end.isoformat(),
             "status": self.status,
             **asdict(self.counts),
+            **{stage: round(seconds, 3) for stage, seconds in asdict(self.timings).items()},
         }
 
 
