@@ -6,7 +6,8 @@ For each size (articles on the site, approximately: the site grows by whole arti
 day) the demo site is served by its own process (``python -m etl demo-site``) and the pipeline runs in
 another (``python -m etl run`` over the site's whole range, all sources, rate limiting off as the demo
 sources ask), into a throwaway database on ``NEWSETL_BENCH_DATABASE_URL`` or the local server
-127.0.0.1:5432, else an embedded PostgreSQL in a temporary directory. Printed: wall time, articles/s,
+127.0.0.1:5432, else an embedded PostgreSQL in a temporary directory (``NEWSETL_BENCH_KEEP_DATABASE=1``
+keeps a database on a server, to look at the plans of its statements). Printed: wall time, articles/s,
 paragraphs/s, the peak RSS (VmHWM) of every process (pipeline, its extraction workers, the site server;
 read from /proc while they run), seconds per stage (summed over sources; stages overlap, so they add
 up to more than the wall time), and how time and memory grow with size against the smallest run.
@@ -46,7 +47,18 @@ from etl.migrate import migrate
 from etl.warehouse import connect
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-STAGES = ("discover_s", "fetch_s", "archive_s", "extract_s", "dedup_s", "load_s", "crossdedup_s")
+STAGES = (
+    "discover_s",
+    "fetch_s",
+    "archive_s",
+    "extract_s",
+    "dedup_s",
+    "load_s",
+    "neardup_s",
+    "stories_s",
+    "search_s",
+    "boilerplate_s",
+)
 _POLL_S = 0.2
 
 
@@ -156,7 +168,10 @@ def _database_on(server_url: str) -> Iterator[str]:
         yield url
     finally:
         with admin.cursor() as cur:
-            cur.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+            if os.environ.get("NEWSETL_BENCH_KEEP_DATABASE"):
+                print(f"  kept database {name}")
+            else:
+                cur.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
         admin.close()
 
 

@@ -155,7 +155,7 @@ def _run_source(
                 _extract_and_load(settings, source, conn, run_id, pool, _counted(batches, counts), counts, timings)
             else:
                 _process(settings, source, interval, conn, url, run_id, pool, counts, timings)
-            with _timed(timings, "crossdedup_s"):
+            with _timed(timings, "boilerplate_s"):
                 after_run(conn, settings.dedup, source.name)
         except BaseException as exc:
             conn.rollback()
@@ -303,8 +303,10 @@ def _load(
             articles.append(outcome.article)
     with _timed(timings, "load_s"):
         result = load_batch(conn, run_id, source_name, articles, failures)
-    with _timed(timings, "crossdedup_s"):
-        after_batch(conn, settings.dedup, articles)
+    links = after_batch(conn, settings.dedup, articles)
+    timings.neardup_s += links.near_duplicates_s
+    timings.stories_s += links.article_duplicates_s
+    timings.search_s += links.indexed_s
     counts.articles_loaded += result.articles
     logger.info(
         "run %s: loaded %d articles (%d new or changed), %d failures",

@@ -145,7 +145,8 @@ class StageTimes:
 
     ``fetch_s`` is the fetch thread's time (requests, conditional-GET lookups, archive writes),
     ``extract_s`` and ``dedup_s`` the extraction workers' time summed over pages, ``load_s`` the COPY and
-    merge transactions, ``crossdedup_s`` the cross-article steps after each batch and after the run.
+    merge transactions; the cross-article steps: ``neardup_s``, ``stories_s`` and ``search_s`` after each
+    batch, ``boilerplate_s`` after the run.
     """
 
     discover_s: float = 0.0
@@ -154,5 +155,8 @@ class StageTimes:
     extract_s: float = 0.0
     dedup_s: float = 0.0
     load_s: float = 0.0
-    crossdedup_s: float = 0.0
+    neardup_s: float = 0.0
+    stories_s: float = 0.0
+    search_s: float = 0.0
+    boilerplate_s: float = 0.0
     wall_s: float = 0.0
