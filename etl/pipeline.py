@@ -334,7 +334,10 @@ def _timed(timings: StageTimes, stage: str) -> Iterator[None]:
 
 
 def _start_run(conn: psycopg2.extensions.connection, source: Source, interval: Interval, dag_run_id: str | None) -> int:
+    """Open the run's audit row, locked by this connection while it lives, and mark dead runs' rows abandoned."""
     with conn, conn.cursor() as cur:
+        cur.execute(query("mark_abandoned_runs"), {"source_name": source.name})
+        abandoned = [row[0] for row in cur.fetchall()]
         cur.execute(
             query("start_run"),
             {
@@ -344,7 +347,11 @@ def _start_run(conn: psycopg2.extensions.connection, source: Source, interval: I
                 "dag_run_id": dag_run_id,
             },
         )
-        return cur.fetchone()[0]
+        run_id = cur.fetchone()[0]
+        cur.execute(query("lock_run"), {"run_id": run_id})
+    if abandoned:
+        logger.warning("%s: runs %s ended without closing their audit rows: marked abandoned", source.name, abandoned)
+    return run_id
 
 
 def _finish_run(
