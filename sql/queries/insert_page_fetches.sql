@@ -9,6 +9,6 @@ select
 from unnest(
     %(urls)s::text [], %(final_urls)s::text [], %(http_statuses)s::integer [], %(not_modifieds)s::boolean [],
     %(content_types)s::text [], %(headers)s::jsonb [], %(body_sha256s)s::bytea [], %(fetched_ats)s::timestamptz []
-) as fetch (url, final_url, http_status, not_modified, content_type, headers, body_sha256, fetched_at)
+) as fetched (url, final_url, http_status, not_modified, content_type, headers, body_sha256, fetched_at)
 order by url
 on conflict (run_id, url) do nothing;
