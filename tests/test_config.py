@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -51,3 +52,10 @@ def test_dedup_thresholds_are_settings_with_environment_overrides() -> None:
     assert settings.dedup == DedupSettings(boilerplate_min_days=4, near_duplicate_min_similarity=0.9)
     with pytest.raises(ConfigError, match="NEWSETL_DEDUP_LSH_BANDS"):
         load_settings({"NEWSETL_DEDUP_LSH_BANDS": "many"})
+
+
+def test_extraction_processes_default_to_the_cores_and_zero_means_in_process() -> None:
+    assert load_settings({}).extract_processes == (os.cpu_count() or 1)
+    assert load_settings({"NEWSETL_EXTRACT_PROCESSES": "0"}).extract_processes == 0
+    with pytest.raises(ConfigError):
+        load_settings({"NEWSETL_EXTRACT_PROCESSES": "-1"})
