@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -200,3 +201,14 @@ def test_an_interval_with_no_articles_loads_nothing_and_succeeds(
     empty = Interval(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=1))
     summary = run_source(settings, "demo-ru", empty)
     assert (summary.status, summary.counts.urls_discovered, summary.articles_loaded) == ("success", 0, 0)
+
+
+def test_a_run_reports_seconds_per_stage_in_process_or_in_workers(settings: Settings) -> None:
+    in_workers = run_source(settings, "demo-de", MAY_15)
+    in_process = run_source(replace(settings, extract_processes=0), "demo-de", MAY_15)
+    for summary in (in_workers, in_process):
+        seconds = summary.timings
+        assert seconds.fetch_s > 0 and seconds.extract_s > 0 and seconds.load_s > 0
+        assert seconds.wall_s >= seconds.discover_s + seconds.load_s
+        assert summary.as_dict()["extract_s"] == round(seconds.extract_s, 3)
+    assert in_process.counts == in_workers.counts
