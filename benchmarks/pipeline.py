@@ -78,6 +78,11 @@ class Result:
     runs: list[dict[str, object]] = field(default_factory=list)
 
     @property
+    def cpu_total_s(self) -> float:
+        """CPU seconds of the pipeline, its workers and the site server: linear in the work whatever the load."""
+        return sum(self.cpu_s.values())
+
+    @property
     def workers_rss_mb(self) -> float:
         return max((v for k, v in self.peak_rss_mb.items() if k.startswith("worker")), default=0.0)
 
@@ -347,9 +352,9 @@ def print_result(result: Result) -> None:
 
 def print_scaling(results: Sequence[Result]) -> None:
     base = results[0]
-    header = ("articles", "wall s", "art/s", "pipeline MB", "worker MB", "site MB", "x art", "x time", "x pipe MB")
-    header += ("x work MB", *(stage[:-2] for stage in STAGES))
-    print("\nscaling (ratios against the smallest run)")
+    header = ("articles", "wall s", "art/s", "pipeline MB", "worker MB", "site MB", "x art", "x time", "x CPU s")
+    header += ("x pipe MB", "x work MB", *(stage[:-2] for stage in STAGES))
+    print("\nscaling (ratios against the smallest run; x CPU s: CPU seconds of our processes, whatever the load)")
     print(" ".join(f"{h:>11}" for h in header))
     for r in results:
         pipe = r.peak_rss_mb.get("pipeline", 0.0)
@@ -363,6 +368,7 @@ def print_scaling(results: Sequence[Result]) -> None:
             f"{site:.0f}",
             f"{r.articles / base.articles:.2f}",
             f"{r.wall_s / base.wall_s:.2f}",
+            f"{r.cpu_total_s / base.cpu_total_s:.2f}",
             f"{pipe / base.peak_rss_mb.get('pipeline', 1.0):.2f}",
             f"{r.workers_rss_mb / (base.workers_rss_mb or 1.0):.2f}",
             *(f"{r.stages[stage]:.1f}" for stage in STAGES),
