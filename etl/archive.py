@@ -24,29 +24,34 @@ _ROWS_PER_READ = 200
 def store_pages(
     conn: psycopg2.extensions.connection, run_id: int, source_name: str, pages: Sequence[FetchedPage]
 ) -> None:
-    """Archive the pages of one batch in one transaction (idempotent per run and URL)."""
+    """Archive the pages of one batch in one transaction of two statements (idempotent per run and URL)."""
+    if not pages:
+        return
+    digests = [hashlib.sha256(page.content).digest() for page in pages]
     with conn, conn.cursor() as cur:
-        for page in pages:
-            digest = hashlib.sha256(page.content).digest()
-            cur.execute(
-                query("insert_page_bodies"),
-                {"body_sha256": digest, "body_gzip": gzip.compress(page.content, 6), "size_bytes": len(page.content)},
-            )
-            cur.execute(
-                query("insert_page_fetches"),
-                {
-                    "run_id": run_id,
-                    "source_name": source_name,
-                    "url": page.requested_url,
-                    "final_url": page.final_url,
-                    "http_status": page.status,
-                    "not_modified": page.not_modified,
-                    "content_type": page.content_type,
-                    "headers": json.dumps([list(pair) for pair in page.headers]),
-                    "body_sha256": digest,
-                    "fetched_at": page.fetched_at,
-                },
-            )
+        cur.execute(
+            query("insert_page_bodies"),
+            {
+                "body_sha256s": digests,
+                "body_gzips": [gzip.compress(page.content, 6) for page in pages],
+                "size_bytes": [len(page.content) for page in pages],
+            },
+        )
+        cur.execute(
+            query("insert_page_fetches"),
+            {
+                "run_id": run_id,
+                "source_name": source_name,
+                "urls": [page.requested_url for page in pages],
+                "final_urls": [page.final_url for page in pages],
+                "http_statuses": [page.status for page in pages],
+                "not_modifieds": [page.not_modified for page in pages],
+                "content_types": [page.content_type for page in pages],
+                "headers": [json.dumps([list(pair) for pair in page.headers]) for page in pages],
+                "body_sha256s": digests,
+                "fetched_ats": [page.fetched_at for page in pages],
+            },
+        )
 
 
 def latest_pages(conn: psycopg2.extensions.connection, source_name: str, urls: Sequence[str]) -> dict[str, FetchedPage]:

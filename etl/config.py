@@ -7,6 +7,8 @@ Every setting has a documented default here; the environment overrides only what
 - ``NEWSETL_SOURCES_FILE``: the sources file. Default ``etl/sources.toml``.
 - ``NEWSETL_DEMO_SITE_URL``: what ``{demo_site}`` in the sources file means. Default ``http://127.0.0.1:8765``.
 - ``NEWSETL_LOAD_BATCH_SIZE``: articles per load transaction. Default 200.
+- ``NEWSETL_EXTRACT_PROCESSES``: worker processes that extract pages while others are fetched and loaded.
+  Default ``os.cpu_count()``; 0 extracts in the pipeline's own process (for debugging and profiling).
 - ``NEWSETL_FETCH_<NAME>``: any field of ``FetchSettings`` (``NEWSETL_FETCH_RETRIES=5``).
 - ``NEWSETL_DEDUP_<NAME>``: any field of ``DedupSettings`` (``NEWSETL_DEDUP_BOILERPLATE_MIN_DAYS=5``).
 - ``NEWSETL_QUALITY_<NAME>``: any field of ``QualitySettings`` (``NEWSETL_QUALITY_MAX_FETCH_FAILED_SHARE=0.1``).
@@ -104,10 +106,17 @@ class Settings:
     sources_file: Path = PROJECT_ROOT / "etl" / "sources.toml"
     demo_site_url: str = "http://127.0.0.1:8765"
     load_batch_size: int = 200
+    extract_processes: int = field(default_factory=lambda: os.cpu_count() or 1)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     dedup: DedupSettings = field(default_factory=DedupSettings)
     quality: QualitySettings = field(default_factory=QualitySettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+
+    def __post_init__(self) -> None:
+        if self.load_batch_size < 1:
+            raise ConfigError(f"the load batch size must be at least 1, got {self.load_batch_size}")
+        if self.extract_processes < 0:
+            raise ConfigError(f"extract processes must be 0 (in process) or more, got {self.extract_processes}")
 
     @property
     def embedded_pg_dir(self) -> Path:
@@ -154,4 +163,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if env.get("NEWSETL_LOAD_BATCH_SIZE"):
         batch = _coerce("NEWSETL_LOAD_BATCH_SIZE", env["NEWSETL_LOAD_BATCH_SIZE"], int)
         settings = replace(settings, load_batch_size=batch)
+    if env.get("NEWSETL_EXTRACT_PROCESSES"):
+        processes = _coerce("NEWSETL_EXTRACT_PROCESSES", env["NEWSETL_EXTRACT_PROCESSES"], int)
+        settings = replace(settings, extract_processes=processes)
     return settings

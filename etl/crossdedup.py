@@ -10,6 +10,7 @@ workers converge on the same rows.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,9 @@ class BatchLinks:
     near_duplicates: int
     article_duplicates: int
     indexed: int
+    near_duplicates_s: float = 0.0
+    article_duplicates_s: float = 0.0
+    indexed_s: float = 0.0
 
 
 def after_batch(
@@ -40,10 +44,19 @@ def after_batch(
     """Link near-duplicate paragraphs and duplicate articles of a loaded batch, and index it for search."""
     paragraphs = {p.key: p.text for item in articles for p in item.paragraphs}
     urls = sorted({item.article.url for item in articles})
+    started = time.perf_counter()
+    near_duplicates = link_near_duplicates(conn, settings, paragraphs.items())
+    linked = time.perf_counter()
+    article_duplicates = link_article_duplicates(conn, settings, urls)
+    copies_found = time.perf_counter()
+    indexed = index_articles(conn, urls)
     links = BatchLinks(
-        near_duplicates=link_near_duplicates(conn, settings, paragraphs.items()),
-        article_duplicates=link_article_duplicates(conn, settings, urls),
-        indexed=index_articles(conn, urls),
+        near_duplicates=near_duplicates,
+        article_duplicates=article_duplicates,
+        indexed=indexed,
+        near_duplicates_s=linked - started,
+        article_duplicates_s=copies_found - linked,
+        indexed_s=time.perf_counter() - copies_found,
     )
     logger.debug("batch links: %s", links)
     return links

@@ -15,10 +15,13 @@ archive instead, without network.
 from __future__ import annotations
 
 import logging
+import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime
 from itertools import islice
 from typing import TypeVar
 
@@ -27,20 +30,25 @@ import psycopg2.extensions
 from etl.archive import archived_pages, latest_pages, store_pages
 from etl.config import Settings
 from etl.crossdedup import after_batch, after_run
-from etl.dedup import dedup_article
 from etl.discover import discover
-from etl.extract import extract
-from etl.fetch import Fetcher, charset_of
+from etl.fetch import Fetcher
 from etl.load import load_batch, register_source
-from etl.records import Article, DedupedArticle, Failure, FetchedPage, Interval, Source, StageCounts
+from etl.records import DedupedArticle, Failure, FetchedPage, Interval, Source, StageCounts, StageTimes
 from etl.retries import failed_urls, plan_urls
 from etl.sources import find_source, load_sources
 from etl.sql import query
+from etl.streams import run_ahead
 from etl.warehouse import connect, database_url
+from etl.workers import ExtractOutcome, extract_page, extraction_executor, job_for
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+FETCH_AHEAD = 1
+"""Fetched batches waiting for the extraction workers (besides the one the fetch thread is filling)."""
+EXTRACT_AHEAD = 1
+"""Batches submitted to the extraction workers while an earlier batch loads."""
 
 
 class LoadCheckError(RuntimeError):
@@ -61,6 +69,7 @@ class RunSummary:
     interval_end: datetime
     status: str
     counts: StageCounts
+    timings: StageTimes = field(default_factory=StageTimes)
 
     @property
     def articles_loaded(self) -> int:
@@ -78,6 +87,7 @@ class RunSummary:
             "interval_end": self.interval_end.isoformat(),
             "status": self.status,
             **asdict(self.counts),
+            **{stage: round(seconds, 3) for stage, seconds in asdict(self.timings).items()},
         }
 
 
@@ -91,14 +101,16 @@ def run_sources(
 ) -> list[RunSummary]:
     """Run every named source (default: all in the sources file) for ``interval``, one after another.
 
-    ``reprocess``: re-extract and reload from the raw archive instead of refetching.
+    ``reprocess``: re-extract and reload from the raw archive instead of refetching. The sources share
+    one pool of extraction workers.
     """
     sources = load_sources(settings)
     names = list(source_names) if source_names else [s.name for s in sources]
     for name in names:
         find_source(sources, name)
     settings = replace(settings, database_url=database_url(settings))
-    return [run_source(settings, name, interval, dag_run_id=dag_run_id, reprocess=reprocess) for name in names]
+    with extraction_executor(settings.extract_processes) as pool:
+        return [_run_source(settings, name, interval, pool, dag_run_id, reprocess) for name in names]
 
 
 def run_source(
@@ -114,28 +126,47 @@ def run_source(
     ``reprocess``: re-extract and reload the pages the raw archive holds for ``interval`` instead of
     discovering and fetching, so an extractor improvement applies to history without any network.
     """
+    with extraction_executor(settings.extract_processes) as pool:
+        return _run_source(settings, source_name, interval, pool, dag_run_id, reprocess)
+
+
+def _run_source(
+    settings: Settings,
+    source_name: str,
+    interval: Interval,
+    pool: Executor,
+    dag_run_id: str | None,
+    reprocess: bool,
+) -> RunSummary:
+    started = time.perf_counter()
     source = find_source(load_sources(settings), source_name)
-    conn = connect(database_url(settings))
+    url = database_url(settings)
+    conn = connect(url)
     try:
         register_source(conn, source)
         _lock_interval(conn, source, interval)
         run_id = _start_run(conn, source, interval, dag_run_id)
         counts = StageCounts()
+        timings = StageTimes()
         logger.info(
             "run %s: %s for [%s, %s)", run_id, source.name, interval.start.isoformat(), interval.end.isoformat()
         )
         try:
             if reprocess:
-                _reprocess(settings, source, interval, conn, run_id, counts)
+                batches = _chunks(archived_pages(conn, source.name, interval), settings.load_batch_size)
+                _extract_and_load(settings, source, conn, run_id, pool, _counted(batches, counts), counts, timings)
             else:
-                _process(settings, source, interval, conn, run_id, counts)
-            after_run(conn, settings.dedup, source.name)
-        except Exception as exc:
+                _process(settings, source, interval, conn, url, run_id, pool, counts, timings)
+            with _timed(timings, "boilerplate_s"):
+                after_run(conn, settings.dedup, source.name)
+        except BaseException as exc:
             conn.rollback()
             _finish_run(conn, run_id, counts, "failed", f"{type(exc).__name__}: {exc}")
             raise
         _finish_run(conn, run_id, counts, "success", None)
-        return RunSummary(run_id, source.name, interval.start, interval.end, "success", counts)
+        timings.wall_s = time.perf_counter() - started
+        logger.info("run %s: %s stage seconds %s", run_id, source.name, asdict(timings))
+        return RunSummary(run_id, source.name, interval.start, interval.end, "success", counts, timings)
     finally:
         conn.close()
 
@@ -145,12 +176,16 @@ def _process(
     source: Source,
     interval: Interval,
     conn: psycopg2.extensions.connection,
+    url: str,
     run_id: int,
+    pool: Executor,
     counts: StageCounts,
+    timings: StageTimes,
 ) -> None:
     fetcher = Fetcher(settings.fetch, source)
     try:
-        discovered, discovery_failures = discover(source, interval, lambda url: fetcher.get(url, expect_html=False))
+        with _timed(timings, "discover_s"):
+            discovered, discovery_failures = discover(source, interval, lambda url: fetcher.get(url, expect_html=False))
         counts.urls_discovered = len(discovered)
         if discovery_failures:
             load_batch(conn, run_id, source.name, [], discovery_failures)
@@ -161,96 +196,127 @@ def _process(
         urls, retries, given_up = plan_urls([item.url for item in discovered], failed, settings.fetch.max_attempts)
         if retries or given_up:
             logger.info("run %s: %s retries %d URLs, gives up %d", run_id, source.name, len(retries), len(given_up))
-        with ThreadPoolExecutor(max_workers=source.concurrency or settings.fetch.concurrency) as pool:
-            for chunk in _chunks(urls, settings.load_batch_size):
-                stored = latest_pages(conn, source.name, chunk)
-                pages = list(pool.map(fetcher.fetch_page, chunk, [stored.get(url) for url in chunk]))
-                store_pages(conn, run_id, source.name, [p for p in pages if isinstance(p, FetchedPage)])
-                _load(settings, conn, run_id, source, pages, counts)
+        batches = _fetched_batches(settings, source, url, run_id, fetcher, urls, timings)
+        _extract_and_load(
+            settings, source, conn, run_id, pool, run_ahead(batches, FETCH_AHEAD, "newsetl-fetch"), counts, timings
+        )
     finally:
         fetcher.close()
 
 
-def _reprocess(
+def _fetched_batches(
     settings: Settings,
     source: Source,
-    interval: Interval,
+    url: str,
+    run_id: int,
+    fetcher: Fetcher,
+    urls: Sequence[str],
+    timings: StageTimes,
+) -> Iterator[list[FetchedPage | Failure]]:
+    """Fetch ``urls`` in batches of ``Settings.load_batch_size``, each archived before it is handed on.
+
+    Runs in the fetch thread, with a database connection of its own.
+    """
+    conn = connect(url)
+    try:
+        with ThreadPoolExecutor(max_workers=source.concurrency or settings.fetch.concurrency) as threads:
+            for chunk in _chunks(urls, settings.load_batch_size):
+                with _timed(timings, "fetch_s"):
+                    stored = latest_pages(conn, source.name, chunk)
+                    pages = list(threads.map(fetcher.fetch_page, chunk, [stored.get(u) for u in chunk]))
+                with _timed(timings, "archive_s"):
+                    store_pages(conn, run_id, source.name, [p for p in pages if isinstance(p, FetchedPage)])
+                yield pages
+    finally:
+        conn.close()
+
+
+def _extract_and_load(
+    settings: Settings,
+    source: Source,
     conn: psycopg2.extensions.connection,
     run_id: int,
+    pool: Executor,
+    batches: Iterator[list[FetchedPage | Failure]],
     counts: StageCounts,
+    timings: StageTimes,
 ) -> None:
-    for chunk in _chunks(archived_pages(conn, source.name, interval), settings.load_batch_size):
-        counts.urls_discovered += len(chunk)
-        _load(settings, conn, run_id, source, chunk, counts)
+    """Extract each batch in the worker pool while the batch before it loads: one batch is always extracting.
+
+    At most ``EXTRACT_AHEAD + 1`` batches are held here, plus what the fetch thread holds.
+    """
+    in_flight: deque[list[FetchedPage | Failure | Future[ExtractOutcome]]] = deque()
+    try:
+        for pages in batches:
+            in_flight.append(
+                [pool.submit(extract_page, job_for(source, p)) if isinstance(p, FetchedPage) else p for p in pages]
+            )
+            if len(in_flight) > EXTRACT_AHEAD:
+                _load(settings, conn, run_id, source.name, in_flight.popleft(), counts, timings)
+        while in_flight:
+            _load(settings, conn, run_id, source.name, in_flight.popleft(), counts, timings)
+    finally:
+        for batch in in_flight:
+            for item in batch:
+                if isinstance(item, Future):
+                    item.cancel()
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()
+
+
+def _counted(batches: Iterator[list[FetchedPage]], counts: StageCounts) -> Iterator[list[FetchedPage | Failure]]:
+    for batch in batches:
+        counts.urls_discovered += len(batch)
+        yield list(batch)
 
 
 def _load(
     settings: Settings,
     conn: psycopg2.extensions.connection,
     run_id: int,
-    source: Source,
-    pages: Sequence[FetchedPage | Failure],
+    source_name: str,
+    batch: Sequence[FetchedPage | Failure | Future[ExtractOutcome]],
     counts: StageCounts,
+    timings: StageTimes,
 ) -> None:
-    """Extract, deduplicate and load one batch of fetched pages and failures."""
+    """Wait for a batch's extraction, then load its articles and failures and run the cross-article steps."""
     articles: list[DedupedArticle] = []
     failures: list[Failure] = []
-    for page in pages:
-        outcome = _to_article(source, page, counts)
-        (articles if isinstance(outcome, DedupedArticle) else failures).append(outcome)
-    result = load_batch(conn, run_id, source.name, articles, failures)
-    after_batch(conn, settings.dedup, articles)
+    for item in batch:
+        if isinstance(item, Failure):
+            if item.reason == "robots_disallowed":
+                counts.robots_disallowed += 1
+            else:
+                counts.fetch_failed += 1
+            failures.append(item)
+            continue
+        outcome = item.result()
+        counts.pages_fetched += 1
+        timings.extract_s += outcome.extract_s
+        timings.dedup_s += outcome.dedup_s
+        if outcome.failure is not None:
+            counts.extract_failed += 1
+            failures.append(outcome.failure)
+        elif outcome.article is not None:
+            counts.articles_extracted += 1
+            counts.paragraphs_extracted += outcome.paragraphs_extracted
+            counts.paragraphs_repeated += outcome.article.repeats_removed
+            articles.append(outcome.article)
+    with _timed(timings, "load_s"):
+        result = load_batch(conn, run_id, source_name, articles, failures)
+    links = after_batch(conn, settings.dedup, articles)
+    timings.neardup_s += links.near_duplicates_s
+    timings.stories_s += links.article_duplicates_s
+    timings.search_s += links.indexed_s
     counts.articles_loaded += result.articles
     logger.info(
-        "run %s: %s loaded %d articles (%d new or changed), %d failures",
+        "run %s: loaded %d articles (%d new or changed), %d failures",
         run_id,
-        source.name,
         result.articles,
         result.articles_changed,
         result.failures,
     )
-
-
-def _to_article(source: Source, page: FetchedPage | Failure, counts: StageCounts) -> DedupedArticle | Failure:
-    """Extract and deduplicate one fetched page; count what happened."""
-    if isinstance(page, Failure):
-        if page.reason == "robots_disallowed":
-            counts.robots_disallowed += 1
-        else:
-            counts.fetch_failed += 1
-        return page
-    counts.pages_fetched += 1
-    try:
-        found = extract(
-            page.content, url=page.final_url, charset=charset_of(page.content_type), selector=source.article_selector
-        )
-    except Exception as exc:  # a parser bug on one page must not cost the run
-        logger.exception("extracting %s failed", page.final_url)
-        counts.extract_failed += 1
-        return _extract_failure(source, page, "parse_error", f"{type(exc).__name__}: {exc}")
-    article = Article(
-        source=source.name,
-        url=found.url or page.final_url,
-        title=found.title,
-        published_at=found.published_at,
-        language=found.language or source.language,
-        authors=found.authors,
-        section=found.section,
-        fetched_at=page.fetched_at,
-        paragraphs=found.paragraphs,
-    )
-    deduped = dedup_article(article)
-    if not deduped.paragraphs:
-        counts.extract_failed += 1
-        return _extract_failure(source, page, "no_text", "no main-text paragraphs found")
-    counts.articles_extracted += 1
-    counts.paragraphs_extracted += len(article.paragraphs)
-    counts.paragraphs_repeated += deduped.repeats_removed
-    return deduped
-
-
-def _extract_failure(source: Source, page: FetchedPage, reason: str, detail: str) -> Failure:
-    return Failure(source.name, page.requested_url, "extract", reason, page.status, datetime.now(UTC), detail)
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -266,8 +332,21 @@ def _lock_interval(conn: psycopg2.extensions.connection, source: Source, interva
         cur.execute(query("lock_source_interval"), params)
 
 
+@contextmanager
+def _timed(timings: StageTimes, stage: str) -> Iterator[None]:
+    """Add the block's wall time to ``timings.<stage>``."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        setattr(timings, stage, getattr(timings, stage) + time.perf_counter() - started)
+
+
 def _start_run(conn: psycopg2.extensions.connection, source: Source, interval: Interval, dag_run_id: str | None) -> int:
+    """Open the run's audit row, locked by this connection while it lives, and mark dead runs' rows abandoned."""
     with conn, conn.cursor() as cur:
+        cur.execute(query("mark_abandoned_runs"), {"source_name": source.name})
+        abandoned = [row[0] for row in cur.fetchall()]
         cur.execute(
             query("start_run"),
             {
@@ -277,7 +356,11 @@ def _start_run(conn: psycopg2.extensions.connection, source: Source, interval: I
                 "dag_run_id": dag_run_id,
             },
         )
-        return cur.fetchone()[0]
+        run_id = cur.fetchone()[0]
+        cur.execute(query("lock_run"), {"run_id": run_id})
+    if abandoned:
+        logger.warning("%s: runs %s ended without closing their audit rows: marked abandoned", source.name, abandoned)
+    return run_id
 
 
 def _finish_run(

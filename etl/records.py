@@ -137,3 +137,26 @@ class StageCounts:
     paragraphs_extracted: int = 0
     paragraphs_repeated: int = 0
     articles_loaded: int = 0
+
+
+@dataclass
+class StageTimes:
+    """Seconds each stage was busy in one run; stages overlap, so they add up to more than the wall time.
+
+    ``fetch_s`` is the fetch thread's time (requests, conditional-GET lookups, archive writes),
+    ``extract_s`` and ``dedup_s`` the extraction workers' time summed over pages, ``load_s`` the COPY and
+    merge transactions; the cross-article steps: ``neardup_s``, ``stories_s`` and ``search_s`` after each
+    batch, ``boilerplate_s`` after the run.
+    """
+
+    discover_s: float = 0.0
+    fetch_s: float = 0.0
+    archive_s: float = 0.0
+    extract_s: float = 0.0
+    dedup_s: float = 0.0
+    load_s: float = 0.0
+    neardup_s: float = 0.0
+    stories_s: float = 0.0
+    search_s: float = 0.0
+    boilerplate_s: float = 0.0
+    wall_s: float = 0.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,10 @@ def test_quality_thresholds_and_schedule_come_from_their_own_prefixes() -> None:
     assert settings.quality.max_repeat_share == 0.1
     assert settings.quality.max_fetch_failed_share == load_settings({}).quality.max_fetch_failed_share
     assert settings.schedule.nightly_at == "02:30"
+
+
+def test_extraction_processes_default_to_the_cores_and_zero_means_in_process() -> None:
+    assert load_settings({}).extract_processes == (os.cpu_count() or 1)
+    assert load_settings({"NEWSETL_EXTRACT_PROCESSES": "0"}).extract_processes == 0
+    with pytest.raises(ConfigError):
+        load_settings({"NEWSETL_EXTRACT_PROCESSES": "-1"})

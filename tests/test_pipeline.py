@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -229,3 +230,14 @@ def test_a_run_waits_while_another_run_of_the_same_source_and_interval_holds_the
 
     assert summary.status == "success"
     assert summary.articles_loaded > 0
+
+
+def test_a_run_reports_seconds_per_stage_in_process_or_in_workers(settings: Settings) -> None:
+    in_workers = run_source(settings, "demo-de", MAY_15)
+    in_process = run_source(replace(settings, extract_processes=0), "demo-de", MAY_15)
+    for summary in (in_workers, in_process):
+        seconds = summary.timings
+        assert seconds.fetch_s > 0 and seconds.extract_s > 0 and seconds.load_s > 0
+        assert seconds.wall_s >= seconds.discover_s + seconds.load_s
+        assert summary.as_dict()["extract_s"] == round(seconds.extract_s, 3)
+    assert in_process.counts == in_workers.counts

@@ -49,6 +49,7 @@ def _handler(site: DemoSite, log: RequestLog | None = None) -> type[BaseHTTPRequ
     class DemoSiteHandler(BaseHTTPRequestHandler):
         server_version = "newsetl-demo/1.0"
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body are two writes: Nagle plus delayed ACK cost 40 ms each
 
         def _respond(self, with_body: bool) -> None:
             if log is not None:

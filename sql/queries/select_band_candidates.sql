@@ -14,7 +14,10 @@ with candidates as (
     where other.paragraph_key <> mine.paragraph_key
 )
 
-select c.paragraph_key, c.other_key, p.text
+-- each candidate's text looked up by key: a join let the planner hash the whole paragraphs table per batch
+select
+    c.paragraph_key,
+    c.other_key,
+    (select p.text from paragraphs as p where p.paragraph_key = c.other_key) as text
 from candidates as c
-inner join paragraphs as p on p.paragraph_key = c.other_key
 order by c.paragraph_key, c.other_key;
