@@ -105,7 +105,8 @@ def _failure(job: ExtractJob, reason: str, detail: str) -> Failure:
 
 
 class InlineExecutor(Executor):
-    """Runs each job at once in the calling process: ``extract_processes = 0``, for debugging and profiling."""
+    """Runs each job at once in the calling process: ``extract_processes = 0`` (debugging, profiling), or a
+    daemonic caller such as a Celery prefork worker, which may not start child processes."""
 
     def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
         future: Future[T] = Future()
@@ -117,8 +118,12 @@ class InlineExecutor(Executor):
 
 
 def extraction_executor(processes: int) -> Executor:
-    """A pool of ``processes`` extraction workers forked from a forkserver (0: an ``InlineExecutor``)."""
+    """A pool of ``processes`` extraction workers forked from a forkserver (0, or a daemonic caller: an
+    ``InlineExecutor``)."""
     if processes == 0:
+        return InlineExecutor()
+    if multiprocessing.current_process().daemon:
+        logger.info("extracting in process: a daemonic process (a Celery prefork worker) may not start workers")
         return InlineExecutor()
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["etl.workers"])

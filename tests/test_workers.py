@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.queues
 from datetime import UTC, datetime
 
 from etl.demo_site.server import RunningSite
@@ -49,3 +51,16 @@ def test_a_page_without_main_text_is_a_no_text_failure() -> None:
 
 def test_zero_processes_extract_in_the_calling_process() -> None:
     assert isinstance(extraction_executor(0), InlineExecutor)
+
+
+def _executor_kind_in_daemon(results: multiprocessing.queues.Queue) -> None:
+    results.put(type(extraction_executor(2)).__name__)
+
+
+def test_a_daemonic_caller_such_as_a_celery_worker_extracts_in_process() -> None:
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    child = context.Process(target=_executor_kind_in_daemon, args=(results,), daemon=True)
+    child.start()
+    child.join(timeout=30)
+    assert results.get(timeout=5) == "InlineExecutor"
