@@ -18,7 +18,6 @@ import random
 import re
 import statistics
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,7 +25,6 @@ from itertools import pairwise
 
 import psycopg2
 from datasketch import MinHash
-from psycopg2 import sql
 
 from benchmarks.dedup_pairs import base_paragraph, read
 from etl.config import DedupSettings
@@ -34,12 +32,11 @@ from etl.crossdedup import after_batch
 from etl.dedup import dedup_article
 from etl.demo_site.content import load_vocab
 from etl.load import copy_field, load_batch, register_source
-from etl.migrate import migrate
 from etl.neardup import BandHasher, hasher_for, loose_form, near_duplicate
 from etl.normalise import hash_text, paragraph_key
 from etl.records import Article, DedupedArticle, Source
 from etl.sql import query
-from etl.warehouse import connect
+from etl.warehouse import connect, throwaway_database
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 LANGUAGES = ("de", "es", "ru", "en")
@@ -320,24 +317,6 @@ def _bench_server() -> str | None:
     return url
 
 
-def with_throwaway_database(server_url: str, work: Callable[[str], None]) -> None:
-    name = f"newsetl_bench_{uuid.uuid4().hex[:8]}"
-    admin = connect(server_url)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    url = psycopg2.extensions.make_dsn(server_url, dbname=name)
-    try:
-        conn = connect(url)
-        migrate(conn)
-        conn.close()
-        work(url)
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-        admin.close()
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller samples, for a smoke run")
@@ -353,7 +332,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nload: skipped (no PostgreSQL at NEWSETL_BENCH_DATABASE_URL or 127.0.0.1:5432)")
     else:
         count = 400 if args.quick else 2000
-        with_throwaway_database(server, lambda url: bench_load(url, count, batch_size=200, rounds=5))
+        with throwaway_database(server, "newsetl_bench") as url:
+            bench_load(url, count, batch_size=200, rounds=5)
     return 0
 
 

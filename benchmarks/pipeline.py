@@ -30,7 +30,6 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -39,12 +38,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import psycopg2
-from psycopg2 import sql
 
 from etl.config import PROJECT_ROOT
 from etl.demo_site.content import EDITION_NAMES, SYNDICATION_SHARE, SiteConfig, build_site
-from etl.migrate import migrate
-from etl.warehouse import connect
+from etl.warehouse import connect, throwaway_database
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 STAGES = (
@@ -130,16 +127,17 @@ def served_site(config: SiteConfig) -> Iterator[tuple[str, subprocess.Popen[str]
 
 
 @contextmanager
-def throwaway_database() -> Iterator[str]:
+def bench_database() -> Iterator[str]:
     """A fresh, migrated database: on the configured or local server, else an embedded one."""
+    keep = bool(os.environ.get("NEWSETL_BENCH_KEEP_DATABASE"))
     server_url = os.environ.get("NEWSETL_BENCH_DATABASE_URL") or LOCAL_SERVER_URL
     try:
         psycopg2.connect(server_url, connect_timeout=2).close()
     except psycopg2.OperationalError:
-        with _embedded_server() as embedded_url, _database_on(embedded_url) as url:
+        with _embedded_server() as embedded_url, throwaway_database(embedded_url, "newsetl_bench", keep=keep) as url:
             yield url
         return
-    with _database_on(server_url) as url:
+    with throwaway_database(server_url, "newsetl_bench", keep=keep) as url:
         yield url
 
 
@@ -156,28 +154,6 @@ def _embedded_server() -> Iterator[str]:
     finally:
         server.cleanup()
         shutil.rmtree(directory, ignore_errors=True)
-
-
-@contextmanager
-def _database_on(server_url: str) -> Iterator[str]:
-    name = f"newsetl_bench_{uuid.uuid4().hex[:8]}"
-    admin = connect(server_url)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    url = psycopg2.extensions.make_dsn(server_url, dbname=name)
-    try:
-        conn = connect(url)
-        migrate(conn)
-        conn.close()
-        yield url
-    finally:
-        with admin.cursor() as cur:
-            if os.environ.get("NEWSETL_BENCH_KEEP_DATABASE"):
-                print(f"  kept database {name}")
-            else:
-                cur.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-        admin.close()
 
 
 def _children(pid: int) -> list[int]:
@@ -284,7 +260,7 @@ def run_once(articles: int, days: int) -> Result:
     del site
     start = config.start_date
     end = start + timedelta(days=config.days)
-    with throwaway_database() as url, served_site(config) as (base_url, server):
+    with bench_database() as url, served_site(config) as (base_url, server):
         env = {**os.environ, "NEWSETL_DATABASE_URL": url, "NEWSETL_DEMO_SITE_URL": base_url}
         command = [sys.executable, "-m", "etl", "run", "--start", start.isoformat(), "--end", end.isoformat()]
         began = time.perf_counter()
@@ -315,7 +291,7 @@ def profile(articles: int, days: int, top: int) -> None:
     config = site_config(articles, days)
     start = config.start_date
     end = start + timedelta(days=config.days)
-    with tempfile.TemporaryDirectory() as directory, throwaway_database() as url, served_site(config) as (base, _):
+    with tempfile.TemporaryDirectory() as directory, bench_database() as url, served_site(config) as (base, _):
         stats_file = Path(directory) / "pipeline.prof"
         env = {
             **os.environ,

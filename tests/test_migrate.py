@@ -13,8 +13,7 @@ from psycopg2 import sql
 
 from etl.migrate import MigrationError, migrate
 from etl.sql import MIGRATIONS_DIR, migration_files
-from etl.warehouse import connect
-from tests.conftest import with_database
+from etl.warehouse import connect, url_with_database
 
 
 @pytest.fixture
@@ -25,7 +24,7 @@ def empty_database(server_url: str) -> Iterator[psycopg2.extensions.connection]:
     admin.autocommit = True
     with admin.cursor() as cur:
         cur.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    conn = connect(with_database(server_url, name))
+    conn = connect(url_with_database(server_url, name))
     yield conn
     conn.close()
     with admin.cursor() as cur:

@@ -7,22 +7,18 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from psycopg2 import sql
 
 from etl.config import PROJECT_ROOT, Settings
 from etl.dates import day_start
 from etl.demo_site.server import RunningSite
-from etl.migrate import migrate
 from etl.pipeline import run_source
 from etl.records import Interval
-from etl.warehouse import connect
-from tests.conftest import with_database
+from etl.warehouse import connect, throwaway_database
 
 SOURCE = "demo-de"
 CONTENT_TABLES = (
@@ -53,19 +49,8 @@ COPIES_CHECKSUM = """
 @pytest.fixture
 def other_database(server_url: str) -> Iterator[str]:
     """A second fresh, migrated database on the same server, dropped afterwards."""
-    name = f"newsetl_test_{uuid.uuid4().hex[:12]}"
-    admin = connect(server_url)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    url = with_database(server_url, name)
-    conn = connect(url)
-    migrate(conn)
-    conn.close()
-    yield url
-    with admin.cursor() as cur:
-        cur.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-    admin.close()
+    with throwaway_database(server_url, "newsetl_test") as url:
+        yield url
 
 
 def _scalar(url: str, statement: str) -> object:

@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,11 +13,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import redis
-from psycopg2 import sql
 
 from etl.demo_site.server import RunningSite
-from etl.warehouse import connect
-from tests.conftest import with_database
+from etl.warehouse import connect, throwaway_database
 from tests.dags.test_news_etl import REPO_ROOT, is_expected_on
 from tests.e2e.airflow_cluster import free_port
 
@@ -26,15 +23,8 @@ from tests.e2e.airflow_cluster import free_port
 @pytest.fixture
 def metadata_url(server_url: str) -> Iterator[str]:
     """A fresh, empty Postgres database for Airflow's metadata, dropped afterwards."""
-    name = f"airflow_e2e_{uuid.uuid4().hex[:12]}"
-    admin = connect(server_url)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
-    yield with_database(server_url, name)
-    with admin.cursor() as cur:
-        cur.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
-    admin.close()
+    with throwaway_database(server_url, "airflow_e2e", migrated=False) as url:
+        yield url
 
 
 def expected_paths(demo_site: RunningSite, days: list[date]) -> list[str]:
