@@ -24,6 +24,7 @@ from tests.hostile_server import (
     HostileServer,
     QuietServer,
 )
+from tests.hostile_source import HOSTILE_FETCH
 
 HTML = "<html><head><title>Ok</title></head><body><p>Grüße aus Minsk.</p></body></html>"
 
@@ -193,25 +194,13 @@ def test_a_retry_after_beyond_the_cap_fails_at_once(server: tuple[str, Server]) 
     assert state.requested.count("/down") == 1
 
 
-HOSTILE = FetchSettings(
-    connect_timeout_s=0.5,
-    read_timeout_s=0.5,
-    total_timeout_s=2.0,
-    retries=1,
-    backoff_s=0.0,
-    retry_after_max_s=2,
-    max_bytes=2_000_000,
-)
-"""Small limits so every fault of the hostile site resolves in about two seconds at most."""
-
-
 @pytest.fixture
 def hostile() -> Iterator[HostileServer]:
     with HostileServer() as running:
         yield running
 
 
-def hostile_fetcher(site: HostileServer, settings: FetchSettings = HOSTILE) -> Fetcher:
+def hostile_fetcher(site: HostileServer, settings: FetchSettings = HOSTILE_FETCH) -> Fetcher:
     source = Source(
         name="hostile", base_url=site.base_url + "/", language="de", allowed_hosts=site.hosts, min_delay_s=0.0
     )
@@ -227,7 +216,9 @@ def test_each_hostile_fault_fails_with_its_reason_in_bounded_time(hostile: Hosti
     elapsed = time.monotonic() - started
     assert isinstance(result, Failure), result
     assert result.reason == hostile.fault_urls()[url], result.detail
-    worst_case = 2 * (HOSTILE.connect_timeout_s + HOSTILE.read_timeout_s) + HOSTILE.total_timeout_s + 1.0
+    worst_case = (
+        2 * (HOSTILE_FETCH.connect_timeout_s + HOSTILE_FETCH.read_timeout_s) + HOSTILE_FETCH.total_timeout_s + 1.0
+    )
     assert elapsed < worst_case
 
 
@@ -243,7 +234,7 @@ def test_good_pages_decode_without_mojibake_whatever_their_charset_header(
 
 
 def test_403_and_404_are_never_retried_but_5xx_are(hostile: HostileServer) -> None:
-    fetcher = hostile_fetcher(hostile, replace(HOSTILE, retries=2))
+    fetcher = hostile_fetcher(hostile, replace(HOSTILE_FETCH, retries=2))
     fetcher.fetch_page(hostile.base_url + "/fault/404")
     fetcher.fetch_page(hostile.base_url + "/fault/500")
     assert hostile.hits["/fault/404"] == 1
@@ -263,7 +254,7 @@ def test_a_long_retry_after_fails_at_once_and_a_short_one_is_waited(hostile: Hos
 
 
 def test_a_429_beyond_the_cap_defers_the_whole_host_for_the_run(hostile: HostileServer) -> None:
-    fetcher = hostile_fetcher(hostile, replace(HOSTILE, retry_after_max_s=0))
+    fetcher = hostile_fetcher(hostile, replace(HOSTILE_FETCH, retry_after_max_s=0))
     first = fetcher.fetch_page(hostile.base_url + "/fault/429-retry-after")
     later = fetcher.fetch_page(hostile.base_url + GOOD[0].path)
     assert isinstance(first, Failure) and first.reason == "http_429"

@@ -17,7 +17,7 @@ import redis
 from etl.demo_site.server import RunningSite
 from etl.warehouse import connect, throwaway_database
 from tests.dags.test_news_etl import REPO_ROOT, is_expected_on
-from tests.e2e.airflow_cluster import free_port
+from tests.e2e.airflow_cluster import AirflowCluster, airflow_environment, free_port, started_cluster
 
 
 @pytest.fixture
@@ -142,3 +142,17 @@ def redis_url() -> Iterator[str]:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, metadata_url: str, clean_database: str, demo_site: RunningSite) -> Iterator[AirflowCluster]:
+    """A real Airflow 3 on LocalExecutor (api-server, scheduler, dag-processor) against the test warehouse
+    and demo site; the Celery test module overrides it with its own."""
+    port = free_port()
+    env = airflow_environment(tmp_path, port, metadata_url, clean_database, demo_site.base_url)
+    yield from started_cluster(
+        AirflowCluster(tmp_path, env, port),
+        ("api-server", "api-server"),
+        ("scheduler", "scheduler"),
+        ("dag-processor", "dag-processor"),
+    )

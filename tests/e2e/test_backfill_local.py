@@ -3,9 +3,7 @@ those days; the same backfill again, reprocessing every day, leaves identical ro
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -15,26 +13,11 @@ from etl.sources import load_sources
 from tests.e2e.airflow_cluster import (
     AirflowCluster,
     Timing,
-    airflow_environment,
-    free_port,
-    started_cluster,
     wait_for,
 )
 from tests.e2e.conftest import expected_paths, loaded_paths, run_audit, stats_days, warehouse_rows
 
 DAYS = [date(2025, 5, 14), date(2025, 5, 15), date(2025, 5, 16)]
-
-
-@pytest.fixture
-def cluster(tmp_path: Path, metadata_url: str, clean_database: str, demo_site: RunningSite) -> Iterator[AirflowCluster]:
-    port = free_port()
-    env = airflow_environment(tmp_path, port, metadata_url, clean_database, demo_site.base_url)
-    yield from started_cluster(
-        AirflowCluster(tmp_path, env, port),
-        ("api-server", "api-server"),
-        ("scheduler", "scheduler"),
-        ("dag-processor", "dag-processor"),
-    )
 
 
 @pytest.mark.slow

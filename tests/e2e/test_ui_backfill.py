@@ -7,27 +7,14 @@ the finished runs is saved as ``test-output/ui_backfill_runs.png``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from etl.demo_site.server import RunningSite
-from tests.e2e.airflow_cluster import ADMIN, AirflowCluster, airflow_environment, free_port, started_cluster, wait_for
+from tests.e2e.airflow_cluster import ADMIN, AirflowCluster, wait_for
 from tests.e2e.conftest import OUTPUT_DIR, expected_paths, loaded_paths
 from tests.e2e.test_backfill_local import DAYS
-
-
-@pytest.fixture
-def cluster(tmp_path: Path, metadata_url: str, clean_database: str, demo_site: RunningSite) -> Iterator[AirflowCluster]:
-    port = free_port()
-    env = airflow_environment(tmp_path, port, metadata_url, clean_database, demo_site.base_url)
-    yield from started_cluster(
-        AirflowCluster(tmp_path, env, port),
-        ("api-server", "api-server"),
-        ("scheduler", "scheduler"),
-        ("dag-processor", "dag-processor"),
-    )
 
 
 @pytest.mark.slow
