@@ -3,25 +3,37 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 export PYTHONPATH := $(CURDIR)
+# For the progress lines: how many pinned packages each install step brings, and how long the first takes
+# (a fresh clone on 2 cores: 1 min 21 s to 1 min 50 s, most of it downloading and unpacking wheels).
+RUNTIME_PACKAGES = $(shell grep -c '^[A-Za-z0-9]' requirements.txt)
+DEV_PACKAGES = $(shell grep -c '^[A-Za-z0-9]' requirements-dev.txt)
+INSTALL_MINUTES = 2
 
-.PHONY: install install-dev demo test lint airflow clean
+.PHONY: install install-dev demo test lint airflow reset clean
 
 install: $(VENV)/.installed
 
+# pip's own output stays on (a line per package it collects and one per install step), so the first
+# install, which takes minutes, is never silent.
 $(VENV)/.installed: requirements.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	touch $@
+	@test -x $(BIN)/python || { echo "newsetl: creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	@echo "newsetl: installing $(RUNTIME_PACKAGES) pinned packages from requirements.txt into $(VENV) (first time: about $(INSTALL_MINUTES) minutes) ..."
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements.txt
+	@touch $@
+	@echo "newsetl: $(VENV) is ready"
 
 install-dev: $(VENV)/.installed-dev
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
-	# The UI test drives Debian's Chromium; Playwright's own browser download is never used.
-	test -x /usr/bin/chromium || apt-get install -y --no-install-recommends chromium || echo "newsetl: chromium could not be installed; the UI test will be skipped"
-	touch $@
+	@echo "newsetl: installing $(DEV_PACKAGES) pinned packages from requirements-dev.txt (tests, lint, benchmarks) into $(VENV) ..."
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements-dev.txt
+	@echo "newsetl: checking for /usr/bin/chromium (the UI test drives Debian's Chromium, never Playwright's download)"
+	@test -x /usr/bin/chromium || apt-get install -y --no-install-recommends chromium || echo "newsetl: chromium could not be installed; the UI test will be skipped"
+	@touch $@
+	@echo "newsetl: test dependencies are ready"
 
 demo: install
+	@echo "newsetl: running the demo: $(BIN)/python -m etl demo"
 	$(BIN)/python -m etl demo
 
 test: install-dev
@@ -33,9 +45,16 @@ lint: install-dev
 	$(BIN)/ruff format --check .
 
 airflow: install
-	PATH="$(CURDIR)/$(BIN):$$PATH" scripts/airflow-standalone.sh
+	$(BIN)/python scripts/airflow_local.py
+
+# Only the warehouse: the embedded one is stopped and its data directory deleted; a configured
+# NEWSETL_DATABASE_URL is refused unless `python -m etl reset-warehouse --yes` is run by hand.
+reset: install
+	$(BIN)/python -m etl reset-warehouse
 
 clean:
-	-test -x $(BIN)/python && $(BIN)/python -m etl stop-warehouse
+	@echo "newsetl: stopping the embedded warehouse, if it runs"
+	-@test -x $(BIN)/python && $(BIN)/python -m etl stop-warehouse
+	@echo "newsetl: removing $(VENV) .newsetl .pytest_cache .ruff_cache test-output and __pycache__ directories"
 	rm -rf $(VENV) .newsetl .pytest_cache .ruff_cache test-output
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -18,7 +18,9 @@ Every task is safe to run twice (retries, Celery redelivery, a backfill overlapp
 loads are idempotent upserts and runs of one source and day wait for each other (advisory lock).
 
 **Schedule.** The run for day D starts at D+1 `NEWSETL_SCHEDULE_NIGHTLY_AT` (UTC, default 00:30) and
-loads D; its logical date is D 00:00, so the run labelled 2025-05-15 loads the 15th. `catchup` is off.
+loads D. Every run's logical date is the start of the day it loads and its id names that day
+(`scheduled__2025-05-15`, `backfill__2025-05-15T00:00:00+00:00`, `manual__2025-05-15__...`): the 15th
+means the 15th. `catchup` is off.
 
 **Params.** `sources`: source names to run (empty: all). `reprocess`: re-extract from the raw archive
 instead of refetching pages.
@@ -27,8 +29,12 @@ instead of refetching pages.
 day to load as the date range (2025-05-12 to 2025-05-18 loads those seven days, one run each), choose a
 *Reprocess Behavior* (*All Runs* reloads days already loaded: loads are idempotent) and press *Run
 Backfill*. From a shell: `airflow backfill create --dag-id news_etl --from-date 2025-05-12 --to-date
-2025-05-18`; over the REST API: `POST /api/v2/backfills`. A *Single Run* with logical date X loads the
-last complete day before X.
+2025-05-18`; over the REST API: `POST /api/v2/backfills`.
+
+**Load one day.** *Trigger* -> *Single Run*, set *Logical Date* to the day (the time of day does not
+matter), keep the data interval *Inferred*, press *Trigger*: it loads that UTC day. A day that already has
+a run at 00:00 (a backfill's, the nightly one) is loaded again by any other time of that day, or by
+*Clear* on its run. Left at its default (now), the run loads today so far.
 """
 
 from __future__ import annotations
@@ -106,17 +112,22 @@ def news_etl() -> None:
 
     @task(pool=SCHEDULE.pool, execution_timeout=timedelta(hours=2), doc_md=LOAD_SOURCE_DOC)
     def load_source(source: str) -> dict[str, Any]:
+        from airflow.sdk.exceptions import AirflowFailException
+
         from etl.pipeline import run_source
+        from etl.workers import WorkerStartError
 
         context = get_current_context()
         reprocess = bool(context["params"].get("reprocess"))
-        summary = run_source(
-            task_settings(),
-            source,
-            run_interval(context),
-            dag_run_id=context["run_id"],
-            reprocess=reprocess,
-        )
+        interval = run_interval(context)
+        how = "re-extracting from the raw archive (reprocess)" if reprocess else "discovering and fetching"
+        print(f"{source}: loading {interval.start:%Y-%m-%d} (UTC day), {how}")
+        try:
+            summary = run_source(task_settings(), source, interval, dag_run_id=context["run_id"], reprocess=reprocess)
+        except WorkerStartError as exc:
+            # Starting the workers again in 5 minutes would fail the same way: fail now, saying why.
+            raise AirflowFailException(str(exc)) from exc
+        print(summary.describe())
         return summary.as_dict()
 
     @task

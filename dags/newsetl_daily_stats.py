@@ -19,6 +19,8 @@ from newsetl_airflow import DAILY_ARTICLES, task_settings
     schedule=[DAILY_ARTICLES],
     start_date=datetime(2025, 5, 1, tzinfo=UTC),
     catchup=False,
+    # Nothing to run until news_etl emits its Asset; paused, its snapshot table would stay empty unnoticed.
+    is_paused_upon_creation=False,
     default_args={"owner": "newsetl", "retries": 1},
     tags=["newsetl", "stats"],
     doc_md=__doc__,

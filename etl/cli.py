@@ -1,7 +1,11 @@
 """``python -m etl <verb>``: the command-line front door over the library.
 
 Verbs: ``migrate``, ``run``, ``reprocess``, ``fetch``, ``extract``, ``demo-site``, ``demo``,
-``warehouse-url``, ``psql``, ``stop-warehouse``. Settings come from the environment (see ``etl.config``).
+``warehouse-url``, ``psql``, ``stop-warehouse``, ``reset-warehouse``. Settings come from the environment (see
+``etl.config``).
+
+A source whose run fails (its site does not answer, ...) is one line on stderr naming the source and the
+reason, and the exit status is 1; the other sources of the command still run. ``-v`` adds the traceback.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 from etl.config import ConfigError, Settings, load_settings
 from etl.dates import day_start
@@ -24,7 +29,7 @@ from etl.dedup import unique_paragraphs
 from etl.extract import extract
 from etl.migrate import migrate
 from etl.records import Interval, Source
-from etl.warehouse import connect, database_url, psql_command, stop_embedded
+from etl.warehouse import connect, database_url, delete_embedded, psql_command, reset_tables, stop_embedded
 
 if TYPE_CHECKING:
     from etl.demo_site.content import SiteConfig
@@ -72,15 +77,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     site = verbs.add_parser("demo-site", help="serve the local demo news site")
     _site_options(site)
-    site.add_argument("--host", default="127.0.0.1")
-    site.add_argument("--port", type=int, default=8765)
+    site.add_argument("--host", help="default: the host of NEWSETL_DEMO_SITE_URL (127.0.0.1)")
+    site.add_argument("--port", type=int, help="default: the port of NEWSETL_DEMO_SITE_URL (8765)")
 
     demo = verbs.add_parser("demo", help="demo site + warehouse + pipeline over the whole site, then a summary")
     _site_options(demo)
 
     verbs.add_parser("warehouse-url", help="print the warehouse URL (starts the embedded one if needed)")
-    verbs.add_parser("psql", help="open psql on the warehouse")
+    # No options of its own (not even -h): every argument after the verb is psql's (-c, -v, --help, ...).
+    verbs.add_parser(
+        "psql", add_help=False, help="psql on the warehouse; the arguments that follow go to psql (-c 'select 1')"
+    )
     verbs.add_parser("stop-warehouse", help="stop the embedded PostgreSQL, if it runs")
+    reset = verbs.add_parser(
+        "reset-warehouse",
+        help="empty the warehouse: delete the embedded one, or drop and recreate the tables at NEWSETL_DATABASE_URL",
+    )
+    reset.add_argument("--yes", action="store_true", help="needed to reset a warehouse named by NEWSETL_DATABASE_URL")
     return parser
 
 
@@ -99,7 +112,12 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if args.verb == "psql":
+        args.psql_args = extra[1:] if extra[:1] == ["--"] else extra
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -123,22 +141,26 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
-    from etl.pipeline import run_sources
-
-    interval = Interval(args.start, args.end)
-    summaries = run_sources(settings, interval, args.source)
-    for summary in summaries:
-        print(json.dumps(summary.as_dict(), ensure_ascii=False))
-    return 0
+    return _run_each(settings, args, reprocess=False)
 
 
 def _reprocess(settings: Settings, args: argparse.Namespace) -> int:
+    return _run_each(settings, args, reprocess=True)
+
+
+def _run_each(settings: Settings, args: argparse.Namespace, *, reprocess: bool) -> int:
+    """Run the named sources (default: all), one JSON summary per source that ran; a source that failed is
+    one line on stderr (its ``pipeline_runs`` row says failed, with the error) and the others still run
+    (``run_sources``). Exit status 1 if any source failed; ``-v`` shows the tracebacks."""
     from etl.pipeline import run_sources
 
-    summaries = run_sources(settings, Interval(args.start, args.end), args.source, reprocess=True)
+    summaries = run_sources(settings, Interval(args.start, args.end), args.source, reprocess=reprocess)
     for summary in summaries:
-        print(json.dumps(summary.as_dict(), ensure_ascii=False))
-    return 0
+        if summary.status == "failed":
+            print(f"newsetl: source {summary.source}: {summary.error}", file=sys.stderr, flush=True)
+        else:
+            print(json.dumps(summary.as_dict(), ensure_ascii=False), flush=True)
+    return 1 if any(summary.status == "failed" for summary in summaries) else 0
 
 
 def _fetch(settings: Settings, args: argparse.Namespace) -> int:
@@ -182,7 +204,8 @@ def _extract(settings: Settings, args: argparse.Namespace) -> int:
 def _demo_site(settings: Settings, args: argparse.Namespace) -> int:
     from etl.demo_site.server import serve_forever
 
-    serve_forever(_site_config(args), args.host, args.port)
+    host, port = settings.demo_site_address
+    serve_forever(_site_config(args), args.host or host, port if args.port is None else args.port)
     return 0
 
 
@@ -198,7 +221,7 @@ def _warehouse_url(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _psql(settings: Settings, args: argparse.Namespace) -> int:
-    command = psql_command(settings)
+    command = psql_command(settings, args.psql_args)
     os.execv(command[0], command)
     return 0
 
@@ -206,6 +229,46 @@ def _psql(settings: Settings, args: argparse.Namespace) -> int:
 def _stop_warehouse(settings: Settings, args: argparse.Namespace) -> int:
     print("stopped the embedded PostgreSQL" if stop_embedded(settings) else "no embedded PostgreSQL was running")
     return 0
+
+
+def _reset_warehouse(settings: Settings, args: argparse.Namespace) -> int:
+    """The embedded warehouse is local scratch: delete it. A configured one may be shared or production, so
+    it needs ``--yes``, and only the objects the migrations created are dropped and created again."""
+    if not settings.database_url:
+        where = settings.embedded_pg_dir
+        if delete_embedded(settings):
+            print(f"newsetl: reset the embedded warehouse: stopped its PostgreSQL and deleted {where}")
+        else:
+            print(f"newsetl: no embedded warehouse in {where}: nothing to reset")
+        return 0
+    shown = _without_password(settings.database_url)
+    if not args.yes:
+        print(
+            f"newsetl: refusing to reset the warehouse at {shown} (NEWSETL_DATABASE_URL) without --yes: it drops "
+            "every newsetl table and view, with all loaded articles, and creates them again empty",
+            file=sys.stderr,
+        )
+        return 2
+    done = reset_tables(settings.database_url)
+    by_kind: dict[str, list[str]] = {}
+    for kind, name in done.dropped:
+        by_kind.setdefault(kind, []).append(name)
+    dropped = "; ".join(
+        f"{len(names)} {kind}{'s' if len(names) > 1 else ''} ({', '.join(names)})" for kind, names in by_kind.items()
+    )
+    print(
+        f"newsetl: reset the warehouse at {shown}: dropped {dropped or 'nothing (it held no newsetl objects)'}; "
+        f"applied {len(done.applied)} migrations"
+    )
+    return 0
+
+
+def _without_password(url: str) -> str:
+    """``url`` fit to print: a password in it becomes ``***``."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)))
 
 
 _VERBS = {
@@ -219,4 +282,5 @@ _VERBS = {
     "warehouse-url": _warehouse_url,
     "psql": _psql,
     "stop-warehouse": _stop_warehouse,
+    "reset-warehouse": _reset_warehouse,
 }

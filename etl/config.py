@@ -5,7 +5,8 @@ Every setting has a documented default here; the environment overrides only what
 - ``NEWSETL_DATABASE_URL``: libpq URL of the warehouse. Unset: an embedded PostgreSQL in ``<data_dir>/pg``.
 - ``NEWSETL_DATA_DIR``: where local state lives (embedded warehouse, Airflow home). Default ``.newsetl``.
 - ``NEWSETL_SOURCES_FILE``: the sources file. Default ``etl/sources.toml``.
-- ``NEWSETL_DEMO_SITE_URL``: what ``{demo_site}`` in the sources file means. Default ``http://127.0.0.1:8765``.
+- ``NEWSETL_DEMO_SITE_URL``: where the demo site is served (``python -m etl demo`` and ``demo-site``) and what
+  ``{demo_site}`` in the sources file means. Default ``http://127.0.0.1:8765``.
 - ``NEWSETL_LOAD_BATCH_SIZE``: articles per load transaction. Default 200.
 - ``NEWSETL_EXTRACT_PROCESSES``: worker processes that extract pages while others are fetched and loaded.
   Default ``os.cpu_count()``; 0 extracts in the pipeline's own process (for debugging and profiling).
@@ -22,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,10 +119,32 @@ class Settings:
             raise ConfigError(f"the load batch size must be at least 1, got {self.load_batch_size}")
         if self.extract_processes < 0:
             raise ConfigError(f"extract processes must be 0 (in process) or more, got {self.extract_processes}")
+        _host_and_port(self.demo_site_url)
 
     @property
     def embedded_pg_dir(self) -> Path:
         return self.data_dir / "pg"
+
+    @property
+    def demo_site_address(self) -> tuple[str, int]:
+        """Host and port to serve the demo site on: those of ``demo_site_url``, so that one variable moves the
+        site (``python -m etl demo``, ``python -m etl demo-site``) and the sources file's ``{demo_site}`` with it."""
+        return _host_and_port(self.demo_site_url)
+
+
+def _host_and_port(url: str) -> tuple[str, int]:
+    """Host and port of an http(s) URL (the scheme's default port when it names none), or a ConfigError."""
+    problem = f"the demo site URL (NEWSETL_DEMO_SITE_URL) must be http://host:port, got {url!r}"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(problem) from exc
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(problem)
+    if port is None:
+        port = 443 if parts.scheme == "https" else 80
+    return parts.hostname, port
 
 
 _Group = TypeVar("_Group", FetchSettings, QualitySettings, ScheduleSettings)

@@ -1,8 +1,9 @@
 """``python -m etl demo`` (``make demo``): the whole pipeline once, end to end, on the local demo site.
 
-Serves the demo site on ``Settings.demo_site_url`` (default port 8765, so article URLs stay stable across
-demo runs), uses the warehouse from ``NEWSETL_DATABASE_URL`` or the embedded one, migrates it, runs every
-source over every day of the site and prints what landed.
+Serves the demo site on ``Settings.demo_site_url`` (``NEWSETL_DEMO_SITE_URL``, default port 8765), uses the
+warehouse from ``NEWSETL_DATABASE_URL`` or the embedded one, migrates it, runs every source over every day of
+the site and prints what landed. The demo sources file its articles under a fixed ``canonical_base_url``, so
+a demo moved to another port finds the articles earlier runs loaded instead of loading a second copy.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 from contextlib import ExitStack
 from dataclasses import replace
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from etl.config import ConfigError, Settings
 from etl.dates import day_start
@@ -19,9 +19,11 @@ from etl.demo_site.server import running_demo_site
 from etl.migrate import migrate
 from etl.pipeline import RunSummary, run_sources
 from etl.records import Interval
+from etl.sources import identity_url, load_sources
 from etl.sql import query
 from etl.warehouse import connect, database_url
 
+SEED_SOURCE = "demo-de"
 SEED_PATH = (
     "/de/economics/view/"
     "starkung-der-technologischen-beziehungen-der-high-tech-park-prufte-die-zusammenarbeit-mit-china-im-73579-2025"
@@ -30,12 +32,10 @@ SEED_PATH = (
 
 def run_demo(settings: Settings, config: SiteConfig) -> int:
     """Run the demo and print a summary; 0 when every source succeeded."""
-    address = urlsplit(settings.demo_site_url)
+    host, port = settings.demo_site_address
     with ExitStack() as stack:
         try:
-            running = stack.enter_context(
-                running_demo_site(config, host=address.hostname or "127.0.0.1", port=address.port or 80)
-            )
+            running = stack.enter_context(running_demo_site(config, host=host, port=port))
         except OSError as exc:
             raise ConfigError(
                 f"cannot serve the demo site on {settings.demo_site_url} ({exc}); "
@@ -52,11 +52,18 @@ def run_demo(settings: Settings, config: SiteConfig) -> int:
         interval = Interval(day_start(config.start_date), day_start(config.start_date + timedelta(days=config.days)))
         print(f"running every source for [{interval.start:%Y-%m-%d}, {interval.end:%Y-%m-%d}) ...")
         summaries = run_sources(settings, interval)
-    _print_summary(url, summaries, running.base_url)
+    _print_summary(url, summaries, _seed_url(settings, running.base_url))
     return 0 if all(s.status == "success" for s in summaries) else 1
 
 
-def _print_summary(url: str, summaries: list[RunSummary], base_url: str) -> None:
+def _seed_url(settings: Settings, base_url: str) -> str:
+    """The seed article's URL in the warehouse: its address on the running site as its source files it (a
+    sources file without the seed's source: the address itself)."""
+    address = base_url + SEED_PATH
+    return next((identity_url(s, address) for s in load_sources(settings) if s.name == SEED_SOURCE), address)
+
+
+def _print_summary(url: str, summaries: list[RunSummary], seed_url: str) -> None:
     header = ("source", "discovered", "fetched", "loaded", "repeats", "robots", "failed")
     print("\n" + "".join(f"{h:>12}" for h in header))
     for s in summaries:
@@ -71,12 +78,15 @@ def _print_summary(url: str, summaries: list[RunSummary], base_url: str) -> None
             c.fetch_failed + c.extract_failed,
         )
         print("".join(f"{v:>12}" for v in row))
+    for s in summaries:
+        if s.error:
+            print(f"newsetl: source {s.source}: {s.error}")
     conn = connect(url)
     try:
         with conn, conn.cursor() as cur:
             cur.execute(query("select_warehouse_totals"))
             totals = dict(zip([d.name for d in cur.description], cur.fetchone(), strict=True))
-            cur.execute(query("select_article_summary"), {"url": base_url + SEED_PATH})
+            cur.execute(query("select_article_summary"), {"url": seed_url})
             seed = cur.fetchone()
     finally:
         conn.close()

@@ -10,6 +10,12 @@ Besides what discovery finds, a run fetches the source's earlier failures that m
 (``etl.retries``); every fetched body goes to the raw archive (``etl.archive``) before extraction, and a
 page stored before is requested conditionally. ``reprocess`` runs extract -> dedup -> load over the
 archive instead, without network.
+
+Past the fetcher, a page is known by its identity URL only (``etl.sources.identity_url``: the source's
+``canonical_base_url`` in place of its ``base_url``): discovered URLs are planned, archived, extracted,
+loaded and recorded as failures under it, and only the request goes to the address (``request_url``). So a
+source served from a new address (the demo site on another port) finds its articles, archived pages and
+failures under the URLs it stored before.
 """
 
 from __future__ import annotations
@@ -21,25 +27,26 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from functools import partial
 from itertools import islice
 from typing import TypeVar
 
 import psycopg2.extensions
 
 from etl.archive import archived_pages, latest_pages, store_pages
-from etl.config import Settings
+from etl.config import ConfigError, Settings
 from etl.crossdedup import after_batch, after_run
 from etl.discover import discover
 from etl.fetch import Fetcher
 from etl.load import load_batch, register_source
 from etl.records import DedupedArticle, Failure, FetchedPage, Interval, Source, StageCounts, StageTimes
 from etl.retries import failed_urls, plan_urls
-from etl.sources import find_source, load_sources
+from etl.sources import find_source, identity_url, load_sources, request_url
 from etl.sql import query
 from etl.streams import run_ahead
 from etl.warehouse import connect, database_url
-from etl.workers import ExtractOutcome, extract_page, extraction_executor, job_for
+from etl.workers import ExtractOutcome, WorkerStartError, extract_page, extraction_executor, job_for
 
 logger = logging.getLogger(__name__)
 
@@ -63,13 +70,14 @@ class DiscoveryFailed(RuntimeError):
 class RunSummary:
     """The outcome of one run of one source: small enough for an Airflow XCom."""
 
-    run_id: int
+    run_id: int | None  # None: the run failed before its pipeline_runs row existed
     source: str
     interval_start: datetime
     interval_end: datetime
     status: str
     counts: StageCounts
     timings: StageTimes = field(default_factory=StageTimes)
+    error: str | None = None
 
     @property
     def articles_loaded(self) -> int:
@@ -78,6 +86,25 @@ class RunSummary:
     @property
     def failures(self) -> int:
         return self.counts.fetch_failed + self.counts.extract_failed
+
+    def describe(self) -> str:
+        """Two lines a person reads in a task log: what was loaded, and where the seconds went (rounded)."""
+        c = self.counts
+        day = f"{self.interval_start:%Y-%m-%d}"
+        if self.interval_end - self.interval_start != timedelta(days=1):
+            day = f"[{self.interval_start:%Y-%m-%d %H:%M}, {self.interval_end:%Y-%m-%d %H:%M})"
+        what = (
+            f"run {self.run_id}: {self.source} {day}: {self.status}, {c.articles_loaded} articles loaded "
+            f"({c.urls_discovered} URLs discovered, {c.pages_fetched} pages fetched, {self.failures} failed, "
+            f"{c.robots_disallowed} disallowed by robots.txt, {c.paragraphs_repeated} repeated paragraphs removed) "
+            f"in {self.timings.wall_s:.1f} s"
+        )
+        busy = [
+            f"{stage.removesuffix('_s')} {seconds:.1f}"
+            for stage, seconds in asdict(self.timings).items()
+            if stage != "wall_s" and seconds >= 0.05
+        ]
+        return what + "\nstage seconds (stages overlap): " + (", ".join(busy) or "none over 0.05 s")
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -102,15 +129,29 @@ def run_sources(
     """Run every named source (default: all in the sources file) for ``interval``, one after another.
 
     ``reprocess``: re-extract and reload from the raw archive instead of refetching. The sources share
-    one pool of extraction workers.
+    one pool of extraction workers. A source whose run fails (its site does not answer, its warehouse
+    write fails) costs that source only: its summary says ``failed`` with the error (its ``pipeline_runs``
+    row too), the traceback is logged at INFO, and the next source runs. A bad configuration still raises.
     """
     sources = load_sources(settings)
     names = list(source_names) if source_names else [s.name for s in sources]
     for name in names:
         find_source(sources, name)
     settings = replace(settings, database_url=database_url(settings))
+    summaries = []
     with extraction_executor(settings.extract_processes) as pool:
-        return [_run_source(settings, name, interval, pool, dag_run_id, reprocess) for name in names]
+        for name in names:
+            try:
+                summaries.append(_run_source(settings, name, interval, pool, dag_run_id, reprocess))
+            except (ConfigError, WorkerStartError):
+                raise
+            except Exception as exc:
+                logger.info("source %s failed", name, exc_info=True)
+                kind = "discovery failed" if isinstance(exc, DiscoveryFailed) else f"failed: {type(exc).__name__}"
+                error = f"{kind}: {exc}"
+                failed = RunSummary(None, name, interval.start, interval.end, "failed", StageCounts(), error=error)
+                summaries.append(failed)
+    return summaries
 
 
 def run_source(
@@ -165,8 +206,9 @@ def _run_source(
             raise
         _finish_run(conn, run_id, counts, "success", None)
         timings.wall_s = time.perf_counter() - started
-        logger.info("run %s: %s stage seconds %s", run_id, source.name, asdict(timings))
-        return RunSummary(run_id, source.name, interval.start, interval.end, "success", counts, timings)
+        summary = RunSummary(run_id, source.name, interval.start, interval.end, "success", counts, timings)
+        logger.info("%s", summary.describe())
+        return summary
     finally:
         conn.close()
 
@@ -193,7 +235,8 @@ def _process(
                 reasons = ", ".join(f"{f.url}: {f.reason}" for f in discovery_failures)
                 raise DiscoveryFailed(f"no discovery method of {source.name} answered ({reasons})")
         failed = failed_urls(conn, source.name)
-        urls, retries, given_up = plan_urls([item.url for item in discovered], failed, settings.fetch.max_attempts)
+        found = list(dict.fromkeys(identity_url(source, item.url) for item in discovered))
+        urls, retries, given_up = plan_urls(found, failed, settings.fetch.max_attempts)
         if retries or given_up:
             logger.info("run %s: %s retries %d URLs, gives up %d", run_id, source.name, len(retries), len(given_up))
         batches = _fetched_batches(settings, source, url, run_id, fetcher, urls, timings)
@@ -213,22 +256,43 @@ def _fetched_batches(
     urls: Sequence[str],
     timings: StageTimes,
 ) -> Iterator[list[FetchedPage | Failure]]:
-    """Fetch ``urls`` in batches of ``Settings.load_batch_size``, each archived before it is handed on.
+    """Fetch ``urls`` (identity URLs) in batches of ``Settings.load_batch_size``, each archived before it is
+    handed on.
 
     Runs in the fetch thread, with a database connection of its own.
     """
     conn = connect(url)
+    fetch = partial(_fetch_identity, fetcher, source)
     try:
         with ThreadPoolExecutor(max_workers=source.concurrency or settings.fetch.concurrency) as threads:
             for chunk in _chunks(urls, settings.load_batch_size):
                 with _timed(timings, "fetch_s"):
                     stored = latest_pages(conn, source.name, chunk)
-                    pages = list(threads.map(fetcher.fetch_page, chunk, [stored.get(u) for u in chunk]))
+                    pages = list(threads.map(fetch, chunk, [stored.get(u) for u in chunk]))
                 with _timed(timings, "archive_s"):
                     store_pages(conn, run_id, source.name, [p for p in pages if isinstance(p, FetchedPage)])
                 yield pages
     finally:
         conn.close()
+
+
+def _fetch_identity(
+    fetcher: Fetcher, source: Source, identity: str, stored: FetchedPage | None
+) -> FetchedPage | Failure:
+    """Request the page filed under ``identity`` at its address; the outcome is filed under identity URLs again.
+
+    The final URL after redirects is mapped too (a 304 keeps the stored one, already an identity), so
+    extraction names the article by it as it would have on the canonical address; a failure's detail keeps
+    the address that failed.
+    """
+    address = request_url(source, identity)
+    result = fetcher.fetch_page(address, stored)
+    if isinstance(result, Failure):
+        if address == identity:
+            return result
+        detail = f"requested as {address}" + (f": {result.detail}" if result.detail else "")
+        return replace(result, url=identity, detail=detail)
+    return replace(result, requested_url=identity, final_url=identity_url(source, result.final_url))
 
 
 def _extract_and_load(

@@ -27,6 +27,8 @@ class Source:
     news_sitemap_url: str | None = None
     min_delay_s: float = 1.0
     concurrency: int | None = None
+    canonical_base_url: str | None = None
+    """Where the warehouse files pages fetched under ``base_url`` (``etl.sources.identity_url``); None: as fetched."""
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,13 @@
 
 Reads ``Settings.sources_file``; ``{demo_site}`` in any URL is replaced by ``Settings.demo_site_url``.
 A mistake in the file is a ``ConfigError`` naming the source and the key, raised before any fetching.
+
+A page has an address (where it is requested) and an identity (the URL the warehouse keys it by:
+``articles.url``, ``page_fetches.url``, ``fetch_failures.url``). They are the same unless the source sets
+``canonical_base_url``: then the pages under ``base_url`` are filed under ``canonical_base_url`` instead
+(``identity_url``) and requested under ``base_url`` (``request_url``), so a site served from another
+address (the demo site on another port, a mirror, a staging host, ``m.`` beside ``www.``) keeps one row per
+article. The canonical base is a name, never requested, so it need not be on an allowed host.
 """
 
 from __future__ import annotations
@@ -9,10 +16,11 @@ from __future__ import annotations
 import re
 import tomllib
 from typing import Any
+from urllib.parse import urlsplit
 
 from etl.config import ConfigError, Settings
 from etl.records import Source
-from etl.urls import host_of
+from etl.urls import canonical_url, host_of, rebase_url
 
 DISCOVERY_METHODS = ("sitemap", "news_sitemap", "rss", "archive")
 DEFAULT_MIN_DELAY_S = 1.0
@@ -32,6 +40,7 @@ _KNOWN_KEYS = {
     "article_url_pattern",
     "min_delay_s",
     "concurrency",
+    "canonical_base_url",
     *_URL_KEYS,
 }
 
@@ -64,6 +73,22 @@ def find_source(sources: tuple[Source, ...], name: str) -> Source:
     raise ConfigError(f"unknown source {name!r}; known: {', '.join(s.name for s in sources)}")
 
 
+def identity_url(source: Source, url: str) -> str:
+    """The URL the warehouse files the page at ``url`` under: rebased from the source's ``base_url`` to its
+    ``canonical_base_url`` when it sets one and ``url`` is under ``base_url``, else ``url`` unchanged."""
+    if source.canonical_base_url is None:
+        return url
+    return rebase_url(url, source.base_url, source.canonical_base_url)
+
+
+def request_url(source: Source, url: str) -> str:
+    """Where to request the page the warehouse files under ``url``: the inverse of ``identity_url``, so a
+    stored URL (a retry, a conditional GET) is requested at the address the sources file gives today."""
+    if source.canonical_base_url is None:
+        return url
+    return rebase_url(url, source.canonical_base_url, source.base_url)
+
+
 def parse_source(table: dict[str, Any], demo_site_url: str) -> Source:
     """Validate one ``[[source]]`` table and turn it into a ``Source``."""
     name = table.get("name")
@@ -75,11 +100,14 @@ def parse_source(table: dict[str, Any], demo_site_url: str) -> Source:
     for key in ("base_url", "language"):
         if not isinstance(table.get(key), str) or not table[key]:
             raise ConfigError(f"source {name!r}: {key} is required")
-    for key in _URL_KEYS:
+    for key in (*_URL_KEYS, "canonical_base_url"):
         value = table.get(key, "http://")
         if not isinstance(value, str) or not value.startswith(("http://", "https://", "{demo_site}")):
             raise ConfigError(f"source {name!r}: {key} must be an http(s) URL, got {table[key]!r}")
     urls = {k: table[k].replace("{demo_site}", demo_site_url) for k in _URL_KEYS if k in table}
+    canonical_base = table.get("canonical_base_url")
+    if canonical_base is not None:
+        canonical_base = _canonical_base(name, urls["base_url"], canonical_base.replace("{demo_site}", demo_site_url))
     discovery = table.get("discovery", ["sitemap"])
     if not isinstance(discovery, list) or not discovery:
         raise ConfigError(f"source {name!r}: discovery must be a non-empty list of methods")
@@ -127,4 +155,25 @@ def parse_source(table: dict[str, Any], demo_site_url: str) -> Source:
         article_selector=table.get("article_selector"),
         min_delay_s=float(min_delay_s),
         concurrency=concurrency,
+        canonical_base_url=canonical_base,
     )
+
+
+def _canonical_base(name: str, base_url: str, canonical_base_url: str) -> str:
+    """``canonical_base_url`` in canonical form, once it and ``base_url`` are bases that rebase cleanly.
+
+    Each must end with ``/`` and have no query, so a rebased prefix is whole path segments; neither may lie
+    inside the other (unless they are equal), or a URL under both could not be told apart and the two
+    directions of the mapping would not undo each other.
+    """
+    bases = {"base_url": canonical_url(base_url), "canonical_base_url": canonical_url(canonical_base_url)}
+    for key, base in bases.items():
+        parts = urlsplit(base)
+        if not parts.path.endswith("/") or parts.query:
+            raise ConfigError(
+                f"source {name!r}: with canonical_base_url, {key} must end with / and have no query, got {base!r}"
+            )
+    base, canonical = bases["base_url"], bases["canonical_base_url"]
+    if base != canonical and (base.startswith(canonical) or canonical.startswith(base)):
+        raise ConfigError(f"source {name!r}: canonical_base_url {canonical} and base_url {base} lie inside one another")
+    return canonical

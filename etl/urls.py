@@ -1,4 +1,4 @@
-"""URL canonicalisation, so one article has one URL however it was linked."""
+"""URL canonicalisation, so one article has one URL however it was linked, or whichever address served it."""
 
 from __future__ import annotations
 
@@ -25,6 +25,21 @@ def canonical_url(url: str) -> str:
         ]
     )
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def rebase_url(url: str, base: str, new_base: str) -> str:
+    """``url`` (canonicalised) with its prefix ``base`` replaced by ``new_base``; ``url`` as given when it is
+    not under ``base``.
+
+    Both bases are compared and written in canonical form and must end with ``/`` (``etl.sources`` checks),
+    so a prefix never splits a path segment: ``/de/`` rebases ``/de/x`` but not ``/dev/x``. What follows the
+    base (path, query) is kept as ``canonical_url`` leaves it.
+    """
+    canonical = canonical_url(url)
+    old = canonical_url(base)
+    if not canonical.startswith(old):
+        return url
+    return canonical_url(new_base) + canonical[len(old) :]
 
 
 def host_of(url: str) -> str:

@@ -6,6 +6,15 @@ connection or session crosses the process boundary. Workers are forked from a cl
 imported the extractor once, so a pool starts in milliseconds and never inherits the pipeline's threads or
 database connections.
 
+Workers never re-run the program that started the pipeline. Python's forkserver and spawn start methods
+normally re-import the parent's ``__main__`` in every worker (so functions defined there can be unpickled);
+under ``airflow standalone`` that program is the ``airflow`` console script, whose import reads the
+deliberately unusable metadata-database URL Airflow gives task processes, and every worker died with a
+misleading ``sqlalchemy`` error. The jobs here need nothing from ``__main__``, so the pool's processes are
+launched without it (``_WorkerContext``), whatever launched the caller: the CLI, ``python -m airflow``, the
+``airflow`` script, a LocalExecutor or Celery worker. A pool that still cannot start is a ``WorkerStartError``
+naming the cause and the setting that avoids it.
+
 Settings read: ``Settings.extract_processes`` (0 runs jobs in the calling process).
 """
 
@@ -13,9 +22,14 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.context
+import sys
 import time
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import ParamSpec, TypeVar
@@ -29,6 +43,14 @@ logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+# How long a new pool may take to answer its first job before the start is called failed, in seconds: the
+# forkserver imports the extractor once (about a second), a worker forks from it in milliseconds.
+WORKER_START_TIMEOUT_S = 120.0
+
+
+class WorkerStartError(RuntimeError):
+    """The extraction worker processes could not be started; the message names the cause and the way out."""
 
 
 @dataclass(frozen=True)
@@ -117,14 +139,63 @@ class InlineExecutor(Executor):
         return future
 
 
+@contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """While a worker is launched, ``__main__`` is an empty module, so the worker is told of no main program
+    to re-run (``multiprocessing.spawn.get_preparation_data`` reads ``sys.modules["__main__"]``)."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
+class _WorkerProcess(multiprocessing.context.ForkServerProcess):
+    """A forkserver process launched without the parent's ``__main__`` (see the module docstring)."""
+
+    @staticmethod
+    def _Popen(process_obj: multiprocessing.process.BaseProcess) -> object:
+        from multiprocessing.popen_forkserver import Popen
+
+        with _main_module_hidden():
+            return Popen(process_obj)
+
+
+class _WorkerContext(multiprocessing.context.ForkServerContext):
+    """The forkserver start method with ``_WorkerProcess`` as its process class."""
+
+    Process = _WorkerProcess
+
+
+def _ready() -> int:
+    """The first job of a new pool: proves a worker started and imported the extractor."""
+    return multiprocessing.current_process().pid or 0
+
+
 def extraction_executor(processes: int) -> Executor:
-    """A pool of ``processes`` extraction workers forked from a forkserver (0, or a daemonic caller: an
-    ``InlineExecutor``)."""
+    """A pool of ``processes`` extraction workers forked from a forkserver, started and checked before it is
+    returned (0, or a daemonic caller: an ``InlineExecutor``).
+
+    Raises ``WorkerStartError`` when the workers cannot start, naming the cause.
+    """
     if processes == 0:
         return InlineExecutor()
     if multiprocessing.current_process().daemon:
         logger.info("extracting in process: a daemonic process (a Celery prefork worker) may not start workers")
         return InlineExecutor()
-    context = multiprocessing.get_context("forkserver")
+    context = _WorkerContext()
     context.set_forkserver_preload(["etl.workers"])
-    return ProcessPoolExecutor(max_workers=processes, mp_context=context)
+    pool: ProcessPoolExecutor | None = None
+    try:
+        pool = ProcessPoolExecutor(max_workers=processes, mp_context=context)
+        pool.submit(_ready).result(timeout=WORKER_START_TIMEOUT_S)
+    except (BrokenProcessPool, TimeoutError, OSError) as exc:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise WorkerStartError(
+            f"the {processes} extraction worker processes could not start ({type(exc).__name__}: {exc}); "
+            "their own error, if any, is printed above. Set NEWSETL_EXTRACT_PROCESSES=0 to extract in this "
+            "process instead"
+        ) from exc
+    return pool

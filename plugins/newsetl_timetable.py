@@ -3,7 +3,19 @@
 Airflow's cron timetables tie the data interval to the trigger time: ``CronDataIntervalTimetable("30 2 * * *")``
 covers 02:30 to 02:30, ``CronTriggerTimetable`` an interval ending at the trigger. This one keeps the data
 interval a calendar day ``[D 00:00, D+1 00:00)`` UTC and only delays the run to ``D+1 00:00 + run_at``, so
-late-published articles of D are in by then. The logical date is D 00:00, as with a midnight cron.
+late-published articles of D are in by then.
+
+"The 15th" means the day loaded wherever a user looks:
+
+- the logical date of every run is the start of the day it loads (D 00:00), as with a midnight cron;
+- run ids name that day: ``scheduled__2025-05-15``, ``backfill__2025-05-15T00:00:00+00:00``,
+  ``manual__2025-05-15__<trigger time>``;
+- a backfill's runs are "run after" their day itself (a past day's run is due at once; only the nightly
+  run waits for ``run_at``), so the Runs tab's *Run After* column of a backfill shows the days it loads. Airflow
+  names a backfill's runs after their run-after time itself (``DagRun.generate_run_id``), which is why this
+  is the one way to make those names say the day;
+- a manual run loads the UTC day of its logical date: trigger with logical date 2025-05-15 (any time of day)
+  to load the 15th; the form's default, now, loads today so far.
 
 It lives in the plugins folder and registers itself as a plugin, because the scheduler and the API server
 rebuild a DAG's timetable from its serialised form and accept only core or registered timetable classes.
@@ -17,6 +29,7 @@ from typing import Any
 import pendulum
 from airflow.plugins_manager import AirflowPlugin
 from airflow.timetables.base import DagRunInfo, DataInterval, TimeRestriction, Timetable
+from airflow.utils.types import DagRunType
 from pendulum import DateTime
 
 DAY = timedelta(days=1)
@@ -70,16 +83,32 @@ class PreviousDayTimetable(Timetable):
         return hash(self.run_at)
 
     def infer_manual_data_interval(self, *, run_after: DateTime) -> DataInterval:
-        """A manual run loads the last complete UTC day before it was triggered."""
-        end = _midnight(run_after)
-        return DataInterval(end - DAY, end)
+        """A manual run loads the UTC day of its logical date (Airflow passes the logical date as ``run_after``)."""
+        start = _midnight(run_after)
+        return DataInterval(start, start + DAY)
 
-    def _info(self, day: DateTime) -> DagRunInfo:
-        return DagRunInfo(run_after=day + DAY + self.run_at, data_interval=DataInterval(day, day + DAY))
+    def generate_run_id(
+        self, *, run_type: DagRunType, run_after: DateTime, data_interval: DataInterval | None, **extra: Any
+    ) -> str:
+        """Run ids that name the day loaded; a manual run's also its trigger time, so two triggers of one day
+        have two ids."""
+        if data_interval is None:
+            return super().generate_run_id(run_type=run_type, run_after=run_after, data_interval=data_interval, **extra)
+        day = f"{data_interval.start:%Y-%m-%d}"
+        if run_type == DagRunType.MANUAL:
+            return run_type.generate_run_id(suffix=f"{day}__{run_after.isoformat()}")
+        return run_type.generate_run_id(suffix=day)
+
+    def _info(self, day: DateTime, *, backfill: bool) -> DagRunInfo:
+        run_after = day if backfill else day + DAY + self.run_at
+        return DagRunInfo(run_after=run_after, data_interval=DataInterval(day, day + DAY))
 
     def next_dagrun_info(
         self, *, last_automated_data_interval: DataInterval | None, restriction: TimeRestriction
     ) -> DagRunInfo | None:
+        # A backfill asks for the runs between two dates (``latest`` set, catchup on); the scheduler asks with
+        # the DAG's own restriction (no end date, catchup off). Only the nightly run waits for ``run_at``.
+        backfill = restriction.catchup and restriction.latest is not None
         earliest = restriction.earliest and _next_midnight(restriction.earliest)
         if not restriction.catchup:
             # Without catchup, start with the latest day whose run time has passed (run it now) or is next.
@@ -95,7 +124,7 @@ class PreviousDayTimetable(Timetable):
             day = earliest
         if restriction.latest is not None and day > restriction.latest:
             return None
-        return self._info(day)
+        return self._info(day, backfill=backfill)
 
 
 class NewsetlTimetablePlugin(AirflowPlugin):

@@ -22,6 +22,9 @@ from etl.demo_site.server import RunningSite, running_demo_site
 from etl.warehouse import connect, throwaway_database
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+DEMO_ARTICLE_BASE = "http://127.0.0.1:8765"
+"""Where the warehouse files the demo site's pages whatever port a test serves it on: the demo sources'
+``canonical_base_url`` (etl/sources.toml). ``DEMO_ARTICLE_BASE + path`` is a demo article's ``articles.url``."""
 DATA_TABLES = (
     "article_search",
     "article_duplicates",

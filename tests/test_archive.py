@@ -13,7 +13,7 @@ from etl.config import Settings
 from etl.demo_site.server import RunningSite
 from etl.pipeline import run_source
 from etl.records import Interval
-from tests.conftest import stored_paragraphs
+from tests.conftest import DEMO_ARTICLE_BASE, stored_paragraphs
 
 MAY_15 = Interval(datetime(2025, 5, 15, tzinfo=UTC), datetime(2025, 5, 16, tzinfo=UTC))
 
@@ -50,7 +50,7 @@ def test_latest_pages_returns_the_newest_version_with_its_headers(
         (url,) = cur.fetchone()
     page = latest_pages(db, "demo-de", [url, "http://nowhere.test/"])[url]
     assert set(latest_pages(db, "demo-de", [url, "http://nowhere.test/"])) == {url}
-    assert page.content == demo_site.site.response(url.removeprefix(demo_site.base_url), demo_site.base_url)[2]
+    assert page.content == demo_site.site.response(url.removeprefix(DEMO_ARTICLE_BASE), demo_site.base_url)[2]
     assert page.header("content-type") == page.content_type
 
 

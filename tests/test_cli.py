@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
 from etl.demo_site.server import RunningSite
+from etl.sql import migration_files
+from etl.warehouse import connect, migration_objects, throwaway_database
 from tests.hostile_server import HostileServer
 from tests.hostile_source import HOSTILE_FETCH, hostile_sources_file
 
@@ -141,3 +147,140 @@ def test_reprocess_reloads_from_the_archive_and_prints_a_summary(demo_site: Runn
     (summary,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert summary["status"] == "success"
     assert summary["articles_loaded"] == json.loads(fetched.stdout)["articles_loaded"] > 0
+
+
+@contextmanager
+def refusing_port() -> Iterator[int]:
+    """A localhost port that refuses connections: bound, so nothing else takes it meanwhile, but not listening."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
+def sources_file(path: Path, dead_port: int) -> Path:
+    """A sources file: ``dead``, whose site refuses connections, then ``live``, the demo site's Spanish edition."""
+    dead = f"http://127.0.0.1:{dead_port}/de"
+    path.write_text(
+        f"""
+[[source]]
+name = "dead"
+base_url = "{dead}/"
+language = "de"
+discovery = ["sitemap", "rss"]
+sitemap_url = "{dead}/sitemap.xml"
+feed_url = "{dead}/rss.xml"
+min_delay_s = 0
+
+[[source]]
+name = "live"
+base_url = "{{demo_site}}/es/"
+language = "es"
+discovery = ["sitemap"]
+sitemap_url = "{{demo_site}}/es/sitemap.xml"
+min_delay_s = 0
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_psql_passes_the_arguments_after_the_verb_to_psql(clean_database: str) -> None:
+    env = {"NEWSETL_DATABASE_URL": clean_database}
+    plain = etl("psql", "-c", "select 41+1", env=env)
+    assert plain.returncode == 0, plain.stderr
+    assert "42" in plain.stdout.split()
+    after_dashes = etl("psql", "--", "-Atc", "select 41+1", env=env)
+    assert after_dashes.returncode == 0, after_dashes.stderr
+    assert after_dashes.stdout.strip() == "42"
+
+
+def test_other_verbs_still_refuse_arguments_they_do_not_know() -> None:
+    result = etl("migrate", "-c", "select 1")
+    assert result.returncode == 2
+    assert "unrecognized arguments: -c select 1" in result.stderr
+
+
+def test_run_reports_a_source_whose_site_refuses_connections_in_one_line_and_runs_the_others(
+    demo_site: RunningSite, clean_database: str, tmp_path: Path
+) -> None:
+    with refusing_port() as port:
+        env = {
+            "NEWSETL_DATABASE_URL": clean_database,
+            "NEWSETL_DEMO_SITE_URL": demo_site.base_url,
+            "NEWSETL_SOURCES_FILE": str(sources_file(tmp_path / "sources.toml", port)),
+            "NEWSETL_FETCH_RETRIES": "0",
+        }
+        result = etl("run", "--start", "2025-05-14", "--end", "2025-05-15", env=env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if line.startswith("newsetl: source")]
+    assert line.startswith("newsetl: source dead: discovery failed: ")
+    assert f"http://127.0.0.1:{port}/de/sitemap.xml" in line and f"http://127.0.0.1:{port}/de/rss.xml" in line
+    (summary,) = [json.loads(line) for line in result.stdout.splitlines()]
+    assert (summary["source"], summary["status"]) == ("live", "success")
+    assert summary["articles_loaded"] > 0
+    conn = connect(clean_database)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute("select source_name, status, error from pipeline_runs order by run_id")
+            runs = cur.fetchall()
+    finally:
+        conn.close()
+    assert [(source, status) for source, status, _ in runs] == [("dead", "failed"), ("live", "success")]
+    assert runs[0][2].startswith("DiscoveryFailed: ")
+
+
+def test_run_verbose_keeps_the_traceback_of_a_failed_source(clean_database: str, tmp_path: Path) -> None:
+    with refusing_port() as port:
+        env = {
+            "NEWSETL_DATABASE_URL": clean_database,
+            "NEWSETL_SOURCES_FILE": str(sources_file(tmp_path / "sources.toml", port)),
+            "NEWSETL_FETCH_RETRIES": "0",
+        }
+        result = etl("-v", "run", "--start", "2025-05-14", "--end", "2025-05-15", "--source", "dead", env=env)
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr
+    assert "etl.pipeline.DiscoveryFailed" in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("newsetl: source dead: discovery failed: ")
+
+
+def test_reset_warehouse_refuses_a_configured_warehouse_without_yes_before_connecting() -> None:
+    with refusing_port() as port:
+        result = etl("reset-warehouse", env={"NEWSETL_DATABASE_URL": f"postgresql://newsetl:s3cret@127.0.0.1:{port}/x"})
+    assert result.returncode == 2
+    assert f"refusing to reset the warehouse at postgresql://newsetl:***@127.0.0.1:{port}/x" in result.stderr
+    assert "--yes" in result.stderr
+    assert "s3cret" not in result.stderr
+
+
+def test_reset_warehouse_yes_drops_and_recreates_the_newsetl_objects_only(server_url: str) -> None:
+    with throwaway_database(server_url, "newsetl_test_reset") as url:
+        conn = connect(url)
+        try:
+            with conn, conn.cursor() as cur:
+                cur.execute("insert into sources (source_name, base_url, language) values ('x', 'http://x/', 'de')")
+                cur.execute("create table not_ours (n integer); insert into not_ours values (7)")
+            result = etl("reset-warehouse", "--yes", env={"NEWSETL_DATABASE_URL": url})
+            assert result.returncode == 0, result.stderr
+            (line,) = result.stdout.splitlines()
+            assert line.startswith(f"newsetl: reset the warehouse at {url}: dropped ")
+            assert line.endswith(f"; applied {len(migration_files())} migrations")
+            dropped = set(re.findall(r"\w+", line.split(": dropped ", 1)[1]))
+            assert {name for _, name in migration_objects()} <= dropped
+            assert "not_ours" not in line
+            with conn, conn.cursor() as cur:
+                cur.execute("select count(*) from sources")
+                assert cur.fetchone() == (0,)
+                cur.execute("select count(*) from schema_migrations")
+                assert cur.fetchone() == (len(migration_files()),)
+                cur.execute("select n from not_ours")
+                assert cur.fetchall() == [(7,)]
+        finally:
+            conn.close()
+
+
+def test_reset_warehouse_without_an_embedded_warehouse_has_nothing_to_reset(tmp_path: Path) -> None:
+    result = etl("reset-warehouse", env={"NEWSETL_DATA_DIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"newsetl: no embedded warehouse in {tmp_path / 'pg'}: nothing to reset"
+    assert not (tmp_path / "pg").exists()

@@ -66,3 +66,15 @@ def test_extraction_processes_default_to_the_cores_and_zero_means_in_process() -
     assert load_settings({"NEWSETL_EXTRACT_PROCESSES": "0"}).extract_processes == 0
     with pytest.raises(ConfigError):
         load_settings({"NEWSETL_EXTRACT_PROCESSES": "-1"})
+
+
+def test_the_demo_site_is_served_where_its_url_says() -> None:
+    assert load_settings({}).demo_site_address == ("127.0.0.1", 8765)
+    assert load_settings({"NEWSETL_DEMO_SITE_URL": "http://localhost:9000/"}).demo_site_address == ("localhost", 9000)
+    assert load_settings({"NEWSETL_DEMO_SITE_URL": "http://127.0.0.1:0"}).demo_site_address == ("127.0.0.1", 0)
+
+
+@pytest.mark.parametrize("url", ["127.0.0.1:9000", "http://127.0.0.1:port", "ftp://127.0.0.1:9000", "http://:9000"])
+def test_a_demo_site_url_without_host_and_port_is_a_clear_error(url: str) -> None:
+    with pytest.raises(ConfigError, match="NEWSETL_DEMO_SITE_URL"):
+        load_settings({"NEWSETL_DEMO_SITE_URL": url})

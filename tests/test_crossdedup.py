@@ -17,7 +17,7 @@ from etl.load import load_batch
 from etl.pipeline import run_sources
 from etl.records import DedupedArticle, Interval
 from etl.warehouse import connect
-from tests.conftest import empty_data_tables
+from tests.conftest import DEMO_ARTICLE_BASE, empty_data_tables
 from tests.test_load import SOURCE, make_article, start_run
 
 MAY_15 = Interval(datetime(2025, 5, 15, tzinfo=UTC), datetime(2025, 5, 16, tzinfo=UTC))
@@ -108,11 +108,11 @@ def test_the_seeds_russian_copy_is_linked_to_its_source_article(
             "select o.url, d.similarity, d.shared_paragraphs from article_duplicates d "
             "join articles a on a.article_id = d.article_id join articles o on o.article_id = d.duplicate_of "
             "where a.url = %s",
-            (demo_site.base_url + copy.path,),
+            (DEMO_ARTICLE_BASE + copy.path,),
         )
         rows = cur.fetchall()
     unique = len(seed.unique_paragraphs)
-    assert rows == [(demo_site.base_url + seed.path, round(unique / (unique + 1), 7), unique)]
+    assert rows == [(DEMO_ARTICLE_BASE + seed.path, round(unique / (unique + 1), 7), unique)]
 
 
 def test_two_workers_loading_overlapping_batches_at_once_neither_deadlock_nor_duplicate(

@@ -11,11 +11,11 @@ import pytest
 
 from etl.config import Settings
 from etl.demo_site.content import ArticleTruth
-from etl.demo_site.server import RunningSite
+from etl.demo_site.server import RunningSite, running_demo_site
 from etl.pipeline import LoadCheckError, check_runs, run_source, run_sources
 from etl.records import Interval
 from etl.warehouse import connect
-from tests.conftest import stored_paragraphs
+from tests.conftest import DEMO_ARTICLE_BASE, stored_paragraphs
 
 SEED_FILE = Path(__file__).parent / "fixtures" / "seed-belta-htp-karamay.txt"
 SEED_PARAGRAPHS = [line for line in SEED_FILE.read_text("utf-8").splitlines() if line.strip()][:5]
@@ -60,7 +60,7 @@ def test_seed_article_holds_its_five_paragraphs_once_in_order(
 ) -> None:
     run_source(settings, "demo-de", MAY_15)
     seed = next(t for t in demo_site.site.articles("de") if t.kind == "seed")
-    url = demo_site.base_url + seed.path
+    url = DEMO_ARTICLE_BASE + seed.path
     title, published_at, language, _authors, _section = article_row(db, url)
     assert title == "Stärkung der technologischen Beziehungen: der High-Tech Park prüfte die Zusammenarbeit mit China"
     assert published_at.astimezone(UTC).date() == date(2025, 5, 15)
@@ -74,9 +74,9 @@ def test_noisy_seed_variant_holds_the_same_five_paragraphs(
     run_source(settings, "demo-de", MAY_15)
     noisy = next(t for t in demo_site.site.articles("de") if t.kind == "seed_noisy")
     assert len(noisy.paragraphs) > 5
-    assert stored_paragraphs(db, demo_site.base_url + noisy.path) == SEED_PARAGRAPHS
+    assert stored_paragraphs(db, DEMO_ARTICLE_BASE + noisy.path) == SEED_PARAGRAPHS
     with db.cursor() as cur:
-        cur.execute("select repeats_removed from articles where url = %s", (demo_site.base_url + noisy.path,))
+        cur.execute("select repeats_removed from articles where url = %s", (DEMO_ARTICLE_BASE + noisy.path,))
         assert cur.fetchone()[0] == len(noisy.paragraphs) - 5
 
 
@@ -89,9 +89,9 @@ def test_every_source_loads_exactly_the_articles_the_site_published(
     with db.cursor() as cur:
         cur.execute("select url from articles order by url")
         loaded = [row[0] for row in cur]
-    assert sorted(demo_site.base_url + t.path for t in expected) == loaded
+    assert sorted(DEMO_ARTICLE_BASE + t.path for t in expected) == loaded
     for truth in expected:
-        url = demo_site.base_url + truth.path
+        url = DEMO_ARTICLE_BASE + truth.path
         assert stored_paragraphs(db, url) == list(truth.unique_paragraphs), truth.path
         title, published_at, language, authors, section = article_row(db, url)
         assert (title, published_at, language, tuple(authors), section) == (
@@ -118,6 +118,37 @@ def test_running_an_interval_twice_yields_identical_rows(
         assert cur.fetchall() == [("success", 2 * len(first["sources"]))]
 
 
+def test_the_demo_site_moved_to_another_port_loads_no_second_copy_of_any_article(
+    settings: Settings, demo_site: RunningSite, db: psycopg2.extensions.connection
+) -> None:
+    run_sources(settings, MAY_15_16)
+    single = table_contents(db)
+    failed = failed_pages(db)
+    db.rollback()
+    with running_demo_site(demo_site.site.config) as moved:
+        assert moved.base_url != demo_site.base_url
+        summaries = run_sources(replace(settings, demo_site_url=moved.base_url), MAY_15_16)
+        fetched_from_moved = {t.path for t in truths(demo_site, MAY_15_16)} & set(moved.requested.paths())
+    assert {s.status for s in summaries} == {"success"}
+    assert fetched_from_moved  # the second load fetched its articles from the new port
+    both = table_contents(db)
+    for table in ("articles", "paragraphs", "article_paragraphs"):
+        assert both[table] == single[table], table
+    assert single["articles"]
+    assert all(row[1].startswith(DEMO_ARTICLE_BASE + "/") for row in both["articles"])
+    assert failed and set(failed_pages(db).items()) == {(url, 2) for url in failed}  # one history per page
+    with db.cursor() as cur:
+        cur.execute("select count(*) from page_fetches where url not like %s", (DEMO_ARTICLE_BASE + "/%",))
+        assert cur.fetchone()[0] == 0
+
+
+def failed_pages(conn: psycopg2.extensions.connection) -> dict[str, int]:
+    """Every page URL that failed, with the number of runs that failed on it so far."""
+    with conn.cursor() as cur:
+        cur.execute("select url, max(attempt) from fetch_failures where stage <> 'discover' group by url")
+        return dict(cur.fetchall())
+
+
 def test_robots_disallowed_pages_are_not_loaded_and_are_recorded(
     settings: Settings, demo_site: RunningSite, db: psycopg2.extensions.connection
 ) -> None:
@@ -128,7 +159,7 @@ def test_robots_disallowed_pages_are_not_loaded_and_are_recorded(
     assert summary.counts.robots_disallowed == len(disallowed)
     with db.cursor() as cur:
         cur.execute("select url from fetch_failures where reason = 'robots_disallowed' order by url")
-        assert [row[0] for row in cur] == sorted(demo_site.base_url + t.path for t in disallowed)
+        assert [row[0] for row in cur] == sorted(DEMO_ARTICLE_BASE + t.path for t in disallowed)
         cur.execute("select count(*) from articles where url like %s", ("%/intern/%",))
         assert cur.fetchone()[0] == 0
     requested = set(demo_site.requested.paths())
@@ -140,7 +171,7 @@ def test_failing_pages_are_recorded_with_reason_and_status(
     settings: Settings, demo_site: RunningSite, db: psycopg2.extensions.connection
 ) -> None:
     summary = run_source(settings, "demo-es", MAY_15)
-    failing = {demo_site.base_url + t.path: t.status for t in truths(demo_site, MAY_15, "es") if t.status != 200}
+    failing = {DEMO_ARTICLE_BASE + t.path: t.status for t in truths(demo_site, MAY_15, "es") if t.status != 200}
     assert set(failing.values()) == {404, 503}
     assert summary.counts.fetch_failed == len(failing)
     with db.cursor() as cur:

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from etl.config import ConfigError, Settings
-from etl.sources import find_source, load_sources
+from etl.sources import find_source, identity_url, load_sources, request_url
+from tests.conftest import DEMO_ARTICLE_BASE
 
 
 def settings_for(tmp_path: Path, text: str) -> Settings:
@@ -87,3 +88,54 @@ BASE = '[[source]]\nname = "a"\nbase_url = "http://x/"\nlanguage = "de"\nsitemap
 def test_invalid_politeness_and_hosts_are_refused(tmp_path: Path, extra: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         load_sources(settings_for(tmp_path, BASE + extra))
+
+
+MOVED = BASE + 'canonical_base_url = "https://www.example.com/"\n'
+
+
+def test_a_source_files_its_pages_under_its_canonical_base_and_requests_them_at_its_base(tmp_path: Path) -> None:
+    (source,) = load_sources(settings_for(tmp_path, MOVED))
+    assert source.canonical_base_url == "https://www.example.com/"
+    assert identity_url(source, "http://x/news/a?id=3&utm_source=rss#top") == "https://www.example.com/news/a?id=3"
+    assert request_url(source, "https://www.example.com/news/a?id=3") == "http://x/news/a?id=3"
+    # outside base_url (another allowed host, a redirect target): the URL as it is, both ways
+    assert identity_url(source, "http://y/news/a#top") == "http://y/news/a#top"
+    assert request_url(source, "http://y/news/a") == "http://y/news/a"
+
+
+def test_without_a_canonical_base_a_page_is_filed_exactly_as_fetched(tmp_path: Path) -> None:
+    (source,) = load_sources(settings_for(tmp_path, BASE))
+    assert source.canonical_base_url is None
+    assert identity_url(source, "HTTP://x/news/a#top") == "HTTP://x/news/a#top"
+    assert request_url(source, "http://x/news/a") == "http://x/news/a"
+
+
+def test_the_demo_sources_file_their_pages_under_one_base_whatever_port_serves_them() -> None:
+    on = {port: load_sources(replace(Settings(), demo_site_url=f"http://127.0.0.1:{port}")) for port in (8765, 9000)}
+    for default, moved in zip(on[8765], on[9000], strict=True):
+        edition = default.base_url.removeprefix("http://127.0.0.1:8765")
+        assert default.canonical_base_url == moved.canonical_base_url == DEMO_ARTICLE_BASE + edition
+        article = edition + "economics/view/some-story-1"
+        assert identity_url(moved, "http://127.0.0.1:9000" + article) == DEMO_ARTICLE_BASE + article
+        assert identity_url(default, "http://127.0.0.1:8765" + article) == DEMO_ARTICLE_BASE + article
+        assert request_url(moved, DEMO_ARTICLE_BASE + article) == "http://127.0.0.1:9000" + article
+
+
+@pytest.mark.parametrize(
+    ("base_url", "canonical_base_url", "message"),
+    [
+        ("http://x/", "https://www.example.com/news", "canonical_base_url must end with / and have no query"),
+        ("http://x/news", "https://www.example.com/", "base_url must end with / and have no query"),
+        ("http://x/", "https://www.example.com/?edition=de", "canonical_base_url must end with / and have no query"),
+        ("http://x/", "http://x/de/", "lie inside one another"),
+        ("http://x/de/", "http://x/", "lie inside one another"),
+        ("http://x/", "ftp://www.example.com/", "canonical_base_url must be an http"),
+    ],
+)
+def test_a_canonical_base_that_cannot_rebase_cleanly_is_refused(
+    tmp_path: Path, base_url: str, canonical_base_url: str, message: str
+) -> None:
+    keys = f'base_url = "{base_url}"\ncanonical_base_url = "{canonical_base_url}"'
+    text = BASE.replace('base_url = "http://x/"', keys)
+    with pytest.raises(ConfigError, match=message):
+        load_sources(settings_for(tmp_path, text))

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.queues
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
+from pathlib import Path
 
 from etl.demo_site.server import RunningSite
 from etl.records import FetchedPage, Source
 from etl.workers import InlineExecutor, extract_page, extraction_executor, job_for
 
+REPO_ROOT = Path(__file__).resolve().parents[1]
 SOURCE = Source(name="demo-de", base_url="http://example.test/de/", language="de")
 
 
@@ -64,3 +69,50 @@ def test_a_daemonic_caller_such_as_a_celery_worker_extracts_in_process() -> None
     child.start()
     child.join(timeout=30)
     assert results.get(timeout=5) == "InlineExecutor"
+
+
+# A program that, like the ``airflow`` console script under ``airflow standalone``, cannot be imported a
+# second time: re-running it in a worker ends that worker at once.
+LAUNCHER = """
+import sys
+if __name__ != "__main__":
+    sys.exit("this program was re-run in a worker process")
+from etl.workers import extract_page, extraction_executor, job_for
+from tests.test_workers import SOURCE, _page
+job = job_for(SOURCE, _page("http://example.test/de/a", b"<html><body><article><p>{text}</p></article></body></html>"))
+with extraction_executor(2) as pool:
+    print(pool.submit(extract_page, job).result().article.paragraphs[0].text)
+"""
+
+
+def _launch(script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    path = tmp_path / "launcher"
+    path.write_text(script)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])}
+    return subprocess.run(
+        [sys.executable, str(path)], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path, check=False
+    )
+
+
+def test_workers_start_under_a_launching_program_that_cannot_be_imported_again(tmp_path: Path) -> None:
+    text = "Ein Absatz, der lang genug ist, um als Haupttext eines Artikels zu gelten, und der nur einmal vorkommt."
+    done = _launch(LAUNCHER.replace("{text}", text), tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == text
+    assert "re-run in a worker" not in done.stderr
+
+
+def test_workers_that_cannot_start_are_an_error_naming_the_cause_and_the_setting(tmp_path: Path) -> None:
+    script = """
+import multiprocessing
+from etl.workers import WorkerStartError, extraction_executor
+multiprocessing.set_executable("/nonexistent/python3")
+try:
+    extraction_executor(2)
+except WorkerStartError as exc:
+    print(exc)
+"""
+    done = _launch(script, tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "extraction worker processes could not start" in done.stdout
+    assert "NEWSETL_EXTRACT_PROCESSES=0" in done.stdout

@@ -1,7 +1,7 @@
 """Page metadata with fallbacks: title, publication time, language, authors, canonical URL, section.
 
-Each field reads the most reliable signal first and falls back in a fixed order (the README lists the
-chains): JSON-LD (``NewsArticle`` and kin, in ``@graph`` or lists too), then OpenGraph and other ``<meta>``
+Each field reads the most reliable signal first and falls back in a fixed order (docs/architecture.md lists
+the chains): JSON-LD (``NewsArticle`` and kin, in ``@graph`` or lists too), then OpenGraph and other ``<meta>``
 tags, then the visible page (``<h1>``, ``<time>``, bylines, dates written in the page's language), and
 for the date the URL between the marked-up and the written signals. A missing field is None or empty,
 never a guess such as the current time. Reading costs a few milliseconds: a handful of passes over the

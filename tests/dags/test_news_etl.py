@@ -152,15 +152,20 @@ def test_news_etl_does_not_catch_up_and_retries_every_task(dagbag: DagBag) -> No
     assert all(task.retries == 2 for task in dag.tasks)
 
 
-def test_scheduled_run_covers_its_logical_day_and_starts_at_the_nightly_time(
-    scheduler_dag: SerializedDAG,
-) -> None:
+def test_a_backfill_run_is_labelled_named_and_due_on_the_day_it_loads(scheduler_dag: SerializedDAG) -> None:
+    from airflow.models.dagrun import DagRun
+    from airflow.utils.types import DagRunType
+
     (info,) = scheduler_dag.iter_dagrun_infos_between(MIDNIGHT, MIDNIGHT)
-    hours, minutes = map(int, load_settings({}).schedule.nightly_at.split(":"))
+    # How Airflow names a backfill's run (models/backfill.py): after its run-after time.
+    run_id = DagRun.generate_run_id(
+        run_type=DagRunType.BACKFILL_JOB, logical_date=info.logical_date, run_after=info.run_after
+    )
 
     assert info.logical_date == MIDNIGHT
     assert (info.data_interval.start, info.data_interval.end) == (MIDNIGHT, NEXT_MIDNIGHT)
-    assert info.run_after == NEXT_MIDNIGHT + timedelta(hours=hours, minutes=minutes)
+    assert info.run_after == MIDNIGHT
+    assert run_id == f"backfill__{MIDNIGHT.isoformat()}"
 
 
 def test_backfill_range_gives_one_run_per_day(scheduler_dag: SerializedDAG) -> None:
@@ -171,22 +176,23 @@ def test_backfill_range_gives_one_run_per_day(scheduler_dag: SerializedDAG) -> N
     ]
 
 
-def test_nightly_runs_follow_each_other_day_by_day(scheduler_dag: SerializedDAG) -> None:
-    from airflow.timetables.base import DataInterval, TimeRestriction
+def test_nightly_runs_follow_each_other_day_by_day_at_the_nightly_time(scheduler_dag: SerializedDAG) -> None:
+    from airflow.timetables.base import DataInterval
 
     previous_day = DataInterval(MIDNIGHT - timedelta(days=1), MIDNIGHT)
-    info = scheduler_dag.timetable.next_dagrun_info(
-        last_automated_data_interval=previous_day,
-        restriction=TimeRestriction(earliest=scheduler_dag.start_date, latest=None, catchup=True),
-    )
+    # The scheduler asks with the DAG's own time restriction: its start date, no end date, no catchup.
+    restriction = scheduler_dag._time_restriction._replace(catchup=True)
+    info = scheduler_dag.timetable.next_dagrun_info(last_automated_data_interval=previous_day, restriction=restriction)
+    hours, minutes = map(int, load_settings({}).schedule.nightly_at.split(":"))
 
     assert info is not None
     assert (info.data_interval.start, info.data_interval.end) == (MIDNIGHT, NEXT_MIDNIGHT)
+    assert info.run_after == NEXT_MIDNIGHT + timedelta(hours=hours, minutes=minutes)
 
 
-@pytest.mark.parametrize("run_after", [NEXT_MIDNIGHT, NEXT_MIDNIGHT + timedelta(hours=7, minutes=30)])
-def test_manual_run_covers_the_last_complete_day(scheduler_dag: SerializedDAG, run_after: datetime) -> None:
-    interval = scheduler_dag.timetable.infer_manual_data_interval(run_after=run_after)
+@pytest.mark.parametrize("logical_date", [MIDNIGHT, MIDNIGHT + timedelta(hours=7, minutes=30)])
+def test_a_manual_run_loads_the_day_of_its_logical_date(scheduler_dag: SerializedDAG, logical_date: datetime) -> None:
+    interval = scheduler_dag.timetable.infer_manual_data_interval(run_after=logical_date)
 
     assert (interval.start, interval.end) == (MIDNIGHT, NEXT_MIDNIGHT)
 
@@ -209,8 +215,8 @@ def test_dag_test_loads_exactly_the_days_articles(
         "NEWSETL_FETCH_READ_TIMEOUT_S": "5.0",
     }
 
-    # dag.test() makes a manual run, which covers the last complete day before its logical date.
-    result = run_dag_test(NEXT_MIDNIGHT.isoformat(), env, tmp_path)
+    # dag.test() makes a manual run, which loads the UTC day of its logical date.
+    result = run_dag_test((MIDNIGHT + timedelta(hours=9)).isoformat(), env, tmp_path)
 
     assert result["state"] == "success"
     assert result["data_interval"] == [MIDNIGHT.isoformat(), NEXT_MIDNIGHT.isoformat()]

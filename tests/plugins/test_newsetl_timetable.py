@@ -72,9 +72,39 @@ def test_without_catchup_the_first_run_is_the_latest_day_due(tt: SimpleNamespace
     assert now - timedelta(days=1) < info.run_after <= now + timedelta(days=1)
 
 
-def test_manual_run_loads_the_last_complete_day(tt: SimpleNamespace) -> None:
-    interval = tt.timetable.infer_manual_data_interval(run_after=NEXT + timedelta(hours=1))
+@pytest.mark.parametrize("logical_date", [DAY, DAY + timedelta(hours=14, minutes=5)])
+def test_a_manual_run_loads_the_day_of_its_logical_date(tt: SimpleNamespace, logical_date: pendulum.DateTime) -> None:
+    interval = tt.timetable.infer_manual_data_interval(run_after=logical_date)
     assert interval == tt.DataInterval(DAY, NEXT)
+
+
+def test_a_backfill_run_is_due_on_the_day_it_loads(tt: SimpleNamespace) -> None:
+    info = tt.timetable.next_dagrun_info(
+        last_automated_data_interval=None,
+        restriction=tt.TimeRestriction(earliest=DAY, latest=DAY + timedelta(days=2), catchup=True),
+    )
+
+    assert info is not None
+    assert info.data_interval == tt.DataInterval(DAY, NEXT)
+    assert info.logical_date == DAY
+    assert info.run_after == DAY
+
+
+def test_run_ids_name_the_day_loaded(tt: SimpleNamespace) -> None:
+    from airflow.utils.types import DagRunType
+
+    day = tt.DataInterval(DAY, NEXT)
+    triggered = NEXT + timedelta(days=200, hours=3)
+
+    scheduled = tt.timetable.generate_run_id(run_type=DagRunType.SCHEDULED, run_after=NEXT + AT, data_interval=day)
+    manual = tt.timetable.generate_run_id(run_type=DagRunType.MANUAL, run_after=triggered, data_interval=day)
+    again = tt.timetable.generate_run_id(
+        run_type=DagRunType.MANUAL, run_after=triggered + timedelta(seconds=1), data_interval=day
+    )
+
+    assert scheduled == "scheduled__2025-05-15"
+    assert manual.startswith("manual__2025-05-15__")
+    assert again != manual
 
 
 def test_serialises_its_nightly_time(tt: SimpleNamespace) -> None:
