@@ -28,15 +28,15 @@ from datasketch import MinHash
 
 from benchmarks.dedup_pairs import base_paragraph, read
 from etl.config import DedupSettings
-from etl.crossdedup import after_batch
-from etl.dedup import dedup_article
+from etl.dedup.after_batch import after_batch
+from etl.dedup.near_duplicates import BandHasher, hasher_for, loose_form, near_duplicate
+from etl.dedup.normalise import hash_text, paragraph_key
+from etl.dedup.within_article import dedup_article
 from etl.demo_site.content import load_vocab
-from etl.load import copy_field, load_batch, register_source
-from etl.neardup import BandHasher, hasher_for, loose_form, near_duplicate
-from etl.normalise import hash_text, paragraph_key
 from etl.records import Article, DedupedArticle, Source
-from etl.sql import query
-from etl.warehouse import connect, throwaway_database
+from etl.warehouse.connection import connect, throwaway_database
+from etl.warehouse.load import copy_field, load_batch, register_source
+from etl.warehouse.queries import query
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 LANGUAGES = ("de", "es", "ru", "en")
@@ -85,7 +85,7 @@ def bench_normalise(paragraphs: Sequence[str], repeats: int) -> None:
     ours_rate = n / best_of(repeats, ours)
     regex_rate = n / best_of(repeats, regex_reference)
     hash_rate = n / best_of(repeats, hash_only)
-    line("etl.normalise.paragraph_key", f"{ours_rate:,.0f}/s", ">= 200,000/s", "NFC, invisibles, split/join")
+    line("etl.dedup.normalise.paragraph_key", f"{ours_rate:,.0f}/s", ">= 200,000/s", "NFC, invisibles, split/join")
     line(
         "reference: \\s+ regex collapse + hash",
         f"{regex_rate:,.0f}/s",
@@ -292,9 +292,11 @@ def bench_load(url: str, count: int, batch_size: int, rounds: int) -> None:
         f"{batch_size}, best of {rounds} rounds"
     )
     line("raw COPY into the same tables", f"{copy_s:.3f} s", "reference")
-    line("etl.load.load_batch, new rows", f"{new_s:.3f} s", "", f"{new_s / copy_s:.2f}x COPY (target <= 1.35x)")
     line(
-        "etl.load.load_batch, idempotent re-run",
+        "etl.warehouse.load.load_batch, new rows", f"{new_s:.3f} s", "", f"{new_s / copy_s:.2f}x COPY (target <= 1.35x)"
+    )
+    line(
+        "etl.warehouse.load.load_batch, idempotent re-run",
         f"{rerun_s:.3f} s",
         "",
         f"{rerun_s / copy_s:.2f}x COPY (target <= 1.1x)",

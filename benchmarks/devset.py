@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.dedup import unique_paragraphs
+from etl.dedup.within_article import unique_paragraphs
 from etl.extract import extract
 
 REPO = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from etl.fetch import Fetcher
+from etl.crawl.fetch import Fetcher
 from etl.records import Failure, Source
 from tests.hostile_server import FLAKY, HostileServer
 from tests.hostile_source import HOSTILE_FETCH

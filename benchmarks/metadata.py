@@ -23,8 +23,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from etl.charset import decode_html
 from etl.dates import date_in_url
+from etl.extract.charset import decode_html
 from etl.extract.metadata import Metadata, read_metadata
 
 DEFAULT_DEVSET = Path(__file__).resolve().parents[1] / ".." / "shared" / "extraction-devset"

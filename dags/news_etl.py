@@ -92,8 +92,8 @@ def news_etl() -> None:
     @task
     def migrate_warehouse() -> list[str]:
         """Apply pending warehouse migrations once, before any load (advisory-locked; a no-op when current)."""
-        from etl.migrate import migrate
-        from etl.warehouse import connect, database_url
+        from etl.warehouse.connection import connect, database_url
+        from etl.warehouse.migrate import migrate
 
         conn = connect(database_url(task_settings()))
         try:
@@ -114,8 +114,8 @@ def news_etl() -> None:
     def load_source(source: str) -> dict[str, Any]:
         from airflow.sdk.exceptions import AirflowFailException
 
-        from etl.pipeline import run_source
-        from etl.workers import WorkerStartError
+        from etl.pipeline.run import run_source
+        from etl.pipeline.workers import WorkerStartError
 
         context = get_current_context()
         reprocess = bool(context["params"].get("reprocess"))
@@ -133,7 +133,7 @@ def news_etl() -> None:
     @task
     def check_load(summaries: list[dict[str, Any]]) -> list[int]:
         """Fail the run, naming the source, when any source failed or loaded nothing; pass the run ids on."""
-        from etl.pipeline import check_runs
+        from etl.pipeline.run import check_runs
 
         run_ids = [summary["run_id"] for summary in summaries]
         print(check_runs(task_settings(), run_ids))
@@ -142,7 +142,7 @@ def news_etl() -> None:
     @task(outlets=[DAILY_ARTICLES])
     def check_quality(run_ids: list[int]) -> None:
         """Record each source's data-quality shares; fail when one crosses its threshold, else emit the Asset."""
-        from etl.quality import check_quality as judge_runs
+        from etl.pipeline.quality import check_quality as judge_runs
 
         context = get_current_context()
         interval = run_interval(context)

@@ -30,7 +30,7 @@ def newsetl_daily_stats() -> None:
     def refresh_daily_stats() -> int:
         """Recompute `daily_source_stats_snapshot` for every day named by the asset events that triggered this run."""
         from etl.records import Interval
-        from etl.stats import refresh_daily_stats as refresh
+        from etl.warehouse.stats import refresh_daily_stats as refresh
 
         events = get_current_context()["triggering_asset_events"][DAILY_ARTICLES]
         rows = 0

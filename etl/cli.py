@@ -25,11 +25,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from etl.config import ConfigError, Settings, load_settings
 from etl.dates import day_start
-from etl.dedup import unique_paragraphs
+from etl.dedup.within_article import unique_paragraphs
 from etl.extract import extract
-from etl.migrate import migrate
 from etl.records import Interval, Source
-from etl.warehouse import connect, database_url, delete_embedded, psql_command, reset_tables, stop_embedded
+from etl.warehouse.connection import connect, database_url, delete_embedded, psql_command, reset_tables, stop_embedded
+from etl.warehouse.migrate import migrate
 
 if TYPE_CHECKING:
     from etl.demo_site.content import SiteConfig
@@ -152,7 +152,7 @@ def _run_each(settings: Settings, args: argparse.Namespace, *, reprocess: bool) 
     """Run the named sources (default: all), one JSON summary per source that ran; a source that failed is
     one line on stderr (its ``pipeline_runs`` row says failed, with the error) and the others still run
     (``run_sources``). Exit status 1 if any source failed; ``-v`` shows the tracebacks."""
-    from etl.pipeline import run_sources
+    from etl.pipeline.run import run_sources
 
     summaries = run_sources(settings, Interval(args.start, args.end), args.source, reprocess=reprocess)
     for summary in summaries:
@@ -164,9 +164,9 @@ def _run_each(settings: Settings, args: argparse.Namespace, *, reprocess: bool) 
 
 
 def _fetch(settings: Settings, args: argparse.Namespace) -> int:
-    from etl.fetch import Fetcher, fetch_record
+    from etl.crawl.fetch import Fetcher, fetch_record
+    from etl.crawl.urls import host_of
     from etl.sources import find_source, load_sources
-    from etl.urls import host_of
 
     if args.source:
         source = find_source(load_sources(settings), args.source)

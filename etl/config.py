@@ -82,7 +82,7 @@ class DedupSettings:
 
 @dataclass(frozen=True)
 class QualitySettings:
-    """Data-quality thresholds: a run whose shares exceed them fails loudly (``etl.quality``)."""
+    """Data-quality thresholds: a run whose shares exceed them fails loudly (``etl.pipeline.quality``)."""
 
     max_no_text_share: float = 0.25
     max_fetch_failed_share: float = 0.25

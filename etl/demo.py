@@ -16,12 +16,12 @@ from etl.config import ConfigError, Settings
 from etl.dates import day_start
 from etl.demo_site.content import SiteConfig
 from etl.demo_site.server import running_demo_site
-from etl.migrate import migrate
-from etl.pipeline import RunSummary, run_sources
+from etl.pipeline.run import RunSummary, run_sources
 from etl.records import Interval
 from etl.sources import identity_url, load_sources
-from etl.sql import query
-from etl.warehouse import connect, database_url
+from etl.warehouse.connection import connect, database_url
+from etl.warehouse.migrate import migrate
+from etl.warehouse.queries import query
 
 SEED_SOURCE = "demo-de"
 SEED_PATH = (
@@ -97,4 +97,4 @@ def _print_summary(url: str, summaries: list[RunSummary], seed_url: str) -> None
             f"seed article: {title!r}, published {published_at:%Y-%m-%d}, language {language}, "
             f"{count} paragraphs ({repeats} repeats removed)"
         )
-    print("\nquery it:  .venv/bin/python -m etl psql   (then e.g. \\i sql/queries/example_articles_per_day.sql)")
+    print("\nquery it:  .venv/bin/python -m etl psql   (then e.g. \\i sql/examples/example_articles_per_day.sql)")

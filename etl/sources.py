@@ -19,8 +19,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from etl.config import ConfigError, Settings
+from etl.crawl.urls import canonical_url, host_of, rebase_url
 from etl.records import Source
-from etl.urls import canonical_url, host_of, rebase_url
 
 DISCOVERY_METHODS = ("sitemap", "news_sitemap", "rss", "archive")
 DEFAULT_MIN_DELAY_S = 1.0

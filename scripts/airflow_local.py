@@ -54,7 +54,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from etl.config import ConfigError, Settings, load_settings  # noqa: E402 (after the path above)
-from etl.warehouse import connect, database_url, ensure_database, url_with_database  # noqa: E402
+from etl.warehouse.connection import connect, database_url, ensure_database, url_with_database  # noqa: E402
 
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 METADATA_DATABASE = "newsetl_airflow"
@@ -394,7 +394,7 @@ def main() -> int:
         say(f"warehouse: {warehouse}")
         conn = connect(warehouse)
         try:
-            from etl.migrate import migrate
+            from etl.warehouse.migrate import migrate
 
             applied = migrate(conn)
         finally:
@@ -440,7 +440,7 @@ def main() -> int:
         if supervisor is not None:
             supervisor.stop()
         if started_warehouse:
-            from etl.warehouse import stop_embedded
+            from etl.warehouse.connection import stop_embedded
 
             stop_embedded(settings)
             say("stopped the embedded warehouse this script started")

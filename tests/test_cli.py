@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 
 from etl.demo_site.server import RunningSite
-from etl.sql import migration_files
-from etl.warehouse import connect, migration_objects, throwaway_database
+from etl.warehouse.connection import connect, migration_objects, throwaway_database
+from etl.warehouse.queries import migration_files
 from tests.hostile_server import HostileServer
 from tests.hostile_source import HOSTILE_FETCH, hostile_sources_file
 
@@ -240,7 +240,7 @@ def test_run_verbose_keeps_the_traceback_of_a_failed_source(clean_database: str,
         result = etl("-v", "run", "--start", "2025-05-14", "--end", "2025-05-15", "--source", "dead", env=env)
     assert result.returncode == 1
     assert "Traceback" in result.stderr
-    assert "etl.pipeline.DiscoveryFailed" in result.stderr
+    assert "etl.pipeline.run.DiscoveryFailed" in result.stderr
     assert result.stderr.splitlines()[-1].startswith("newsetl: source dead: discovery failed: ")
 
 

@@ -20,7 +20,7 @@ import psycopg2
 import pytest
 
 from etl.config import Settings
-from etl.warehouse import connect, database_url, stop_embedded
+from etl.warehouse.connection import connect, database_url, stop_embedded
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -1,6 +1,6 @@
 """Extract an article from HTML: metadata with fallbacks, and the paragraphs of the main text only.
 
-The page is decoded once (``etl.charset``), parsed once with BeautifulSoup over lxml (``parse``: scripts,
+The page is decoded once (``etl.extract.charset``), parsed once with BeautifulSoup over lxml (``parse``: scripts,
 styles, SVG and comments cut out first), its metadata read from the whole tree (``metadata``), then its
 main text (``content``), which leaves the tree as it is. A page
 that declares no language gets the one its main text is written in (``language``).
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from etl.charset import decode_html
+from etl.extract.charset import decode_html
 from etl.extract.content import is_boilerplate, link_density, main_text
 from etl.extract.language import detect_language
 from etl.extract.metadata import read_metadata

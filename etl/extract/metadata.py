@@ -21,11 +21,11 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from etl.crawl.urls import canonical_url
 from etl.dates import date_in_text, date_in_url, parse_datetime
 from etl.extract.bylines import clean_name, names_in_byline, unique_names
 from etl.extract.language import language_code
 from etl.extract.titles import strip_site_name
-from etl.urls import canonical_url
 
 _ARTICLE_TYPES = {
     "NewsArticle",

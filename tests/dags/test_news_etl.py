@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from etl.config import load_settings
-from etl.warehouse import connect
+from etl.warehouse.connection import connect
 
 if TYPE_CHECKING:
     from airflow.dag_processing.dagbag import DagBag

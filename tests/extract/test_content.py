@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from benchmarks.shingle import page_counts
-from etl.dedup import unique_paragraphs
+from etl.dedup.within_article import unique_paragraphs
 from etl.extract import extract
 from etl.extract.blocks import Block
 from etl.extract.content import is_byline, is_link_with_label, keep_block, link_density, main_text

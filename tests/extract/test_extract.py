@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from etl.dedup.normalise import normalise
 from etl.demo_site.content import DemoSite, build_site
 from etl.extract import Extracted, extract, is_boilerplate, link_density
-from etl.normalise import normalise
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "extract"
 GOLDEN = sorted(p.stem for p in FIXTURES.glob("*.html"))

@@ -1,0 +1,1 @@
+"""Crawling: discover a source's article URLs, then fetch them politely (robots.txt, rate limits, retries)."""

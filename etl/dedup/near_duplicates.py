@@ -1,0 +1,252 @@
+"""Near-duplicate paragraphs: a typo fix, a changed punctuation mark or a re-wrapped line is the same paragraph.
+
+Two steps, so that precision stays above recall:
+
+1. **Candidates** by MinHash/LSH (datasketch): the paragraph's *loose form* (normalised, a word
+   hyphenated at a line break joined again, case-folded, punctuation replaced by spaces) is cut into word
+   bigrams, hashed into a MinHash signature of ``DedupSettings.minhash_permutations`` values, and split
+   into ``DedupSettings.lsh_bands`` bands, each band's hash salted with the protected tokens (step 2). Two
+   paragraphs sharing one band hash are candidates. The band hashes live in the warehouse
+   (``paragraph_bands``), so every worker and every later run sees them.
+2. **Verification** (``near_duplicate``, a pure function): a candidate pair is linked only when the
+   *protected tokens* of both texts are equal, as multisets (numbers, capitalised words, which hold the
+   names, and month and weekday names of en/de/es/ru), and the exact Jaccard similarity of the character
+   5-gram sets of their loose forms is at least ``DedupSettings.near_duplicate_min_similarity``.
+
+So "3 people" and "4 people", "Müller" and "Möller", "15 мая" and "15 июня" are never linked; a typo fixed in
+a capitalised word (a German noun, a name) is not linked either: precision first. Paragraphs whose loose
+form is shorter than ``DedupSettings.near_duplicate_min_chars`` are not indexed. The link is recorded in
+``paragraph_near_duplicates``; stored text is never rewritten.
+
+Settings read: ``DedupSettings.minhash_permutations``, ``lsh_bands``, ``near_duplicate_min_similarity``,
+``near_duplicate_min_chars``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import pairwise
+
+import numpy as np
+import psycopg2.extensions
+from datasketch import MinHash
+
+from etl.config import DedupSettings
+from etl.dedup.normalise import normalise
+from etl.warehouse.queries import query
+from etl.warehouse.transactions import run_in_transaction
+
+logger = logging.getLogger(__name__)
+
+MINHASH_SEED = 1
+"""Pinned: band hashes in the warehouse are only comparable when every worker uses the same permutations."""
+
+SHINGLE_CHARS = 5
+_PUNCTUATION = re.compile(r"[^\w\s]+")
+_LINE_BREAK_HYPHEN = re.compile(r"(\w)-\s+(\w)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_DATE_WORDS = frozenset(
+    """
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    januar jänner februar märz mai juni juli oktober dezember
+    montag dienstag mittwoch donnerstag freitag samstag sonnabend sonntag
+    enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre
+    lunes martes miércoles jueves viernes sábado domingo
+    январь февраль март апрель май июнь июль август сентябрь октябрь ноябрь декабрь
+    января февраля марта апреля мая июня июля августа сентября октября ноября декабря
+    понедельник вторник среда среду четверг пятница пятницу суббота субботу воскресенье
+    """.split()  # noqa: SIM905 (a word list reads best as words)
+)
+
+
+def unwrap(text: str) -> str:
+    """Normalised text with words hyphenated at a line break joined again ("Zusam- menarbeit")."""
+    folded = normalise(text)
+    return _LINE_BREAK_HYPHEN.sub(_join_if_lower, folded) if "- " in folded else folded
+
+
+def _join_if_lower(match: re.Match[str]) -> str:
+    return match[1] + match[2] if match[2].islower() else match[0]
+
+
+def comparison_forms(text: str) -> tuple[str, tuple[str, ...]]:
+    """The loose form and the protected tokens of a paragraph, computed in one pass."""
+    unwrapped = unwrap(text)
+    spaced = _PUNCTUATION.sub(" ", unwrapped)
+    words = spaced.split()
+    protected = [*_NUMBER.findall(unwrapped), *(w for w in words if w[0].isupper() or w in _DATE_WORDS)]
+    return " ".join(spaced.casefold().split()), tuple(sorted(protected))
+
+
+def loose_form(text: str) -> str:
+    """The comparison form for near-duplicates: unwrapped, punctuation as spaces, case-folded."""
+    return comparison_forms(text)[0]
+
+
+def protected_tokens(text: str) -> tuple[str, ...]:
+    """Tokens a near-duplicate may not change, sorted: numbers, capitalised words, month and weekday names."""
+    return comparison_forms(text)[1]
+
+
+def char_shingles(loose: str, width: int = SHINGLE_CHARS) -> set[str]:
+    if len(loose) <= width:
+        return {loose}
+    return {loose[i : i + width] for i in range(len(loose) - width + 1)}
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    if not a and not b:
+        return 1.0
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
+
+
+def near_duplicate(a: str, b: str, min_similarity: float) -> float | None:
+    """The similarity of two paragraphs when they are near-duplicates, else None (see the module docstring)."""
+    loose_a, protected_a = comparison_forms(a)
+    loose_b, protected_b = comparison_forms(b)
+    if protected_a != protected_b:
+        return None
+    similarity = jaccard(char_shingles(loose_a), char_shingles(loose_b))
+    return similarity if similarity >= min_similarity else None
+
+
+@dataclass(frozen=True)
+class BandHasher:
+    """MinHash signatures and LSH band hashes with pinned permutations; one per batch (see ``signature``)."""
+
+    permutations: int = 64
+    bands: int = 16
+
+    def __post_init__(self) -> None:
+        if self.permutations % self.bands:
+            raise ValueError(f"{self.permutations} permutations do not split into {self.bands} equal bands")
+
+    @cached_property
+    def _minhash(self) -> MinHash:
+        return MinHash(num_perm=self.permutations, seed=MINHASH_SEED, hashfunc=zlib.crc32)
+
+    def signature(self, loose: str) -> np.ndarray:
+        """MinHash values of the word bigrams (single words for a one-word text) of a loose form.
+
+        One MinHash is cleared and reused (``copy()`` re-parses the permutations and cost more than the
+        hashing), so a ``BandHasher`` is not shared between threads.
+        """
+        words = loose.split()
+        shingles = [f"{x} {y}".encode() for x, y in pairwise(words)] or [loose.encode()]
+        minhash = self._minhash
+        minhash.clear()
+        minhash.update_batch(shingles)
+        return minhash.hashvalues.copy()
+
+    @cached_property
+    def _band_multipliers(self) -> np.ndarray:
+        """Odd 64-bit constants derived from BLAKE2b, so they never change with a library version."""
+        rows = self.permutations // self.bands
+        digests = (hashlib.blake2b(f"newsetl band row {i}".encode(), digest_size=8).digest() for i in range(rows))
+        return np.array([int.from_bytes(d, "big") | 1 for d in digests], dtype=np.uint64)
+
+    def band_hashes(self, text: str, min_chars: int = 0) -> list[int]:
+        """One signed 64-bit hash per band of the paragraph's signature (a Postgres ``bigint``).
+
+        A band's hash is the sum of its MinHash values times pinned odd 64-bit multipliers, modulo 2**64
+        (one vectorised step for all bands), XOR a hash of the paragraph's protected tokens: paragraphs
+        whose numbers, names or dates differ can never be near-duplicates, so they never become
+        candidates either, which keeps templated text ("... 3 people", "... 4 people") cheap. No bands for a
+        paragraph whose loose form is shorter than ``min_chars``.
+        """
+        loose, protected = comparison_forms(text)
+        if len(loose) < min_chars:
+            return []
+        rows = self.signature(loose).astype(np.uint64).reshape(self.bands, -1)
+        with np.errstate(over="ignore"):
+            mixed = (rows * self._band_multipliers).sum(axis=1, dtype=np.uint64)
+        return (mixed ^ _tokens_hash(protected)).view(np.int64).tolist()
+
+
+def _tokens_hash(tokens: tuple[str, ...]) -> np.uint64:
+    joined = "\x1f".join(tokens)
+    return np.uint64(int.from_bytes(hashlib.blake2b(joined.encode(), digest_size=8).digest(), "big"))
+
+
+def hasher_for(settings: DedupSettings) -> BandHasher:
+    return BandHasher(settings.minhash_permutations, settings.lsh_bands)
+
+
+def link_near_duplicates(
+    conn: psycopg2.extensions.connection, settings: DedupSettings, paragraphs: Iterable[tuple[bytes, str]]
+) -> int:
+    """Index the given (key, text) paragraphs not indexed yet and link their near-duplicates; links added.
+
+    Two transactions: the band hashes are committed before candidates are looked up, so of two workers
+    indexing near-duplicates at once, the later one always sees the other's bands.
+    """
+    texts = dict(paragraphs)
+    if not texts:
+        return 0
+    hasher = hasher_for(settings)
+    pending = run_in_transaction(conn, lambda cur: _index_pending(cur, hasher, settings, texts))
+    if not pending.keys:
+        return 0
+    return run_in_transaction(conn, lambda cur: _link_pending(cur, settings, pending, texts))
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """Paragraphs whose candidates are to be verified, and their band rows in COPY text format."""
+
+    keys: list[bytes]
+    band_rows: str
+
+
+def _index_pending(
+    cur: psycopg2.extensions.cursor, hasher: BandHasher, settings: DedupSettings, texts: dict[bytes, str]
+) -> _Pending:
+    cur.execute(query("select_unchecked_paragraphs"), {"keys": sorted(texts)})
+    keys = sorted(bytes(row[0]) for row in cur)
+    band_rows = "".join(
+        f"{band}\t{band_hash}\t\\\\x{key.hex()}\n"
+        for key in keys
+        for band, band_hash in enumerate(hasher.band_hashes(texts[key], settings.near_duplicate_min_chars))
+    )
+    if keys:
+        _stage_bands(cur, band_rows)
+        cur.execute(query("insert_paragraph_bands"), {"keys": keys})
+    return _Pending(keys, band_rows)
+
+
+def _stage_bands(cur: psycopg2.extensions.cursor, band_rows: str) -> None:
+    cur.execute(query("create_band_tables"))
+    cur.copy_expert("copy load_bands (band, band_hash, paragraph_key) from stdin", io.StringIO(band_rows))
+
+
+def _link_pending(
+    cur: psycopg2.extensions.cursor, settings: DedupSettings, pending: _Pending, texts: dict[bytes, str]
+) -> int:
+    _stage_bands(cur, pending.band_rows)
+    cur.execute(query("select_band_candidates"))
+    links: list[tuple[bytes, bytes, float]] = []
+    for key, other_key, other_text in cur.fetchall():
+        key, other_key = bytes(key), bytes(other_key)
+        similarity = near_duplicate(texts[key], other_text, settings.near_duplicate_min_similarity)
+        if similarity is not None:
+            first, second = sorted((key, other_key))
+            links.append((first, second, round(similarity, 4)))
+    links = sorted(set(links))
+    added = 0
+    if links:
+        cur.execute(
+            query("insert_paragraph_near_duplicates"),
+            {"firsts": [a for a, _, _ in links], "seconds": [b for _, b, _ in links], "sims": [s for *_, s in links]},
+        )
+        added = cur.rowcount
+    cur.execute(query("mark_paragraphs_checked"), {"keys": pending.keys})
+    return added

@@ -1,0 +1,459 @@
+"""Run the stages for one source and one data interval: discover -> fetch -> extract -> dedup -> load.
+
+This is the code both the CLI (``python -m etl run``) and the Airflow DAG call. A run writes an audit row
+to ``pipeline_runs`` first, loads articles and failures in batches of ``Settings.load_batch_size`` (one
+transaction each), and closes the audit row with its counts. Every write is idempotent, so a retry, a
+re-run or an overlapping backfill of the same interval leaves the same rows; runs of one source and
+interval also wait for each other (a session advisory lock), so their batches never interleave.
+
+Besides what discovery finds, a run fetches the source's earlier failures that may pass now
+(``etl.crawl.retries``); every fetched body goes to the raw archive (``etl.warehouse.archive``) before extraction, and a
+page stored before is requested conditionally. ``reprocess`` runs extract -> dedup -> load over the
+archive instead, without network.
+
+Past the fetcher, a page is known by its identity URL only (``etl.sources.identity_url``: the source's
+``canonical_base_url`` in place of its ``base_url``): discovered URLs are planned, archived, extracted,
+loaded and recorded as failures under it, and only the request goes to the address (``request_url``). So a
+source served from a new address (the demo site on another port) finds its articles, archived pages and
+failures under the URLs it stored before.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timedelta
+from functools import partial
+from itertools import islice
+from typing import TypeVar
+
+import psycopg2.extensions
+
+from etl.config import ConfigError, Settings
+from etl.crawl.discover import discover
+from etl.crawl.fetch import Fetcher
+from etl.crawl.retries import failed_urls, plan_urls
+from etl.dedup.after_batch import after_batch, after_run
+from etl.pipeline.streams import run_ahead
+from etl.pipeline.workers import ExtractOutcome, WorkerStartError, extract_page, extraction_executor, job_for
+from etl.records import DedupedArticle, Failure, FetchedPage, Interval, Source, StageCounts, StageTimes
+from etl.sources import find_source, identity_url, load_sources, request_url
+from etl.warehouse.archive import archived_pages, latest_pages, store_pages
+from etl.warehouse.connection import connect, database_url
+from etl.warehouse.load import load_batch, register_source
+from etl.warehouse.queries import query
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+FETCH_AHEAD = 1
+"""Fetched batches waiting for the extraction workers (besides the one the fetch thread is filling)."""
+EXTRACT_AHEAD = 1
+"""Batches submitted to the extraction workers while an earlier batch loads."""
+
+
+class LoadCheckError(RuntimeError):
+    """A run failed or loaded nothing although pages were found."""
+
+
+class DiscoveryFailed(RuntimeError):
+    """No discovery method of a source answered; the interval was not processed."""
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """The outcome of one run of one source: small enough for an Airflow XCom."""
+
+    run_id: int | None  # None: the run failed before its pipeline_runs row existed
+    source: str
+    interval_start: datetime
+    interval_end: datetime
+    status: str
+    counts: StageCounts
+    timings: StageTimes = field(default_factory=StageTimes)
+    error: str | None = None
+
+    @property
+    def articles_loaded(self) -> int:
+        return self.counts.articles_loaded
+
+    @property
+    def failures(self) -> int:
+        return self.counts.fetch_failed + self.counts.extract_failed
+
+    def describe(self) -> str:
+        """Two lines a person reads in a task log: what was loaded, and where the seconds went (rounded)."""
+        c = self.counts
+        day = f"{self.interval_start:%Y-%m-%d}"
+        if self.interval_end - self.interval_start != timedelta(days=1):
+            day = f"[{self.interval_start:%Y-%m-%d %H:%M}, {self.interval_end:%Y-%m-%d %H:%M})"
+        what = (
+            f"run {self.run_id}: {self.source} {day}: {self.status}, {c.articles_loaded} articles loaded "
+            f"({c.urls_discovered} URLs discovered, {c.pages_fetched} pages fetched, {self.failures} failed, "
+            f"{c.robots_disallowed} disallowed by robots.txt, {c.paragraphs_repeated} repeated paragraphs removed) "
+            f"in {self.timings.wall_s:.1f} s"
+        )
+        busy = [
+            f"{stage.removesuffix('_s')} {seconds:.1f}"
+            for stage, seconds in asdict(self.timings).items()
+            if stage != "wall_s" and seconds >= 0.05
+        ]
+        return what + "\nstage seconds (stages overlap): " + (", ".join(busy) or "none over 0.05 s")
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "run_id": self.run_id,
+            "source": self.source,
+            "interval_start": self.interval_start.isoformat(),
+            "interval_end": self.interval_end.isoformat(),
+            "status": self.status,
+            **asdict(self.counts),
+            **{stage: round(seconds, 3) for stage, seconds in asdict(self.timings).items()},
+        }
+
+
+def run_sources(
+    settings: Settings,
+    interval: Interval,
+    source_names: Sequence[str] | None = None,
+    *,
+    dag_run_id: str | None = None,
+    reprocess: bool = False,
+) -> list[RunSummary]:
+    """Run every named source (default: all in the sources file) for ``interval``, one after another.
+
+    ``reprocess``: re-extract and reload from the raw archive instead of refetching. The sources share
+    one pool of extraction workers. A source whose run fails (its site does not answer, its warehouse
+    write fails) costs that source only: its summary says ``failed`` with the error (its ``pipeline_runs``
+    row too), the traceback is logged at INFO, and the next source runs. A bad configuration still raises.
+    """
+    sources = load_sources(settings)
+    names = list(source_names) if source_names else [s.name for s in sources]
+    for name in names:
+        find_source(sources, name)
+    settings = replace(settings, database_url=database_url(settings))
+    summaries = []
+    with extraction_executor(settings.extract_processes) as pool:
+        for name in names:
+            try:
+                summaries.append(_run_source(settings, name, interval, pool, dag_run_id, reprocess))
+            except (ConfigError, WorkerStartError):
+                raise
+            except Exception as exc:
+                logger.info("source %s failed", name, exc_info=True)
+                kind = "discovery failed" if isinstance(exc, DiscoveryFailed) else f"failed: {type(exc).__name__}"
+                error = f"{kind}: {exc}"
+                failed = RunSummary(None, name, interval.start, interval.end, "failed", StageCounts(), error=error)
+                summaries.append(failed)
+    return summaries
+
+
+def run_source(
+    settings: Settings,
+    source_name: str,
+    interval: Interval,
+    *,
+    dag_run_id: str | None = None,
+    reprocess: bool = False,
+) -> RunSummary:
+    """Discover, fetch, extract, deduplicate and load one source's articles for ``interval``.
+
+    ``reprocess``: re-extract and reload the pages the raw archive holds for ``interval`` instead of
+    discovering and fetching, so an extractor improvement applies to history without any network.
+    """
+    with extraction_executor(settings.extract_processes) as pool:
+        return _run_source(settings, source_name, interval, pool, dag_run_id, reprocess)
+
+
+def _run_source(
+    settings: Settings,
+    source_name: str,
+    interval: Interval,
+    pool: Executor,
+    dag_run_id: str | None,
+    reprocess: bool,
+) -> RunSummary:
+    started = time.perf_counter()
+    source = find_source(load_sources(settings), source_name)
+    url = database_url(settings)
+    conn = connect(url)
+    try:
+        register_source(conn, source)
+        _lock_interval(conn, source, interval)
+        run_id = _start_run(conn, source, interval, dag_run_id)
+        counts = StageCounts()
+        timings = StageTimes()
+        logger.info(
+            "run %s: %s for [%s, %s)", run_id, source.name, interval.start.isoformat(), interval.end.isoformat()
+        )
+        try:
+            if reprocess:
+                batches = _chunks(archived_pages(conn, source.name, interval), settings.load_batch_size)
+                _extract_and_load(settings, source, conn, run_id, pool, _counted(batches, counts), counts, timings)
+            else:
+                _process(settings, source, interval, conn, url, run_id, pool, counts, timings)
+            with _timed(timings, "boilerplate_s"):
+                after_run(conn, settings.dedup, source.name)
+        except BaseException as exc:
+            conn.rollback()
+            _finish_run(conn, run_id, counts, "failed", f"{type(exc).__name__}: {exc}")
+            raise
+        _finish_run(conn, run_id, counts, "success", None)
+        timings.wall_s = time.perf_counter() - started
+        summary = RunSummary(run_id, source.name, interval.start, interval.end, "success", counts, timings)
+        logger.info("%s", summary.describe())
+        return summary
+    finally:
+        conn.close()
+
+
+def _process(
+    settings: Settings,
+    source: Source,
+    interval: Interval,
+    conn: psycopg2.extensions.connection,
+    url: str,
+    run_id: int,
+    pool: Executor,
+    counts: StageCounts,
+    timings: StageTimes,
+) -> None:
+    fetcher = Fetcher(settings.fetch, source)
+    try:
+        with _timed(timings, "discover_s"):
+            discovered, discovery_failures = discover(source, interval, lambda url: fetcher.get(url, expect_html=False))
+        counts.urls_discovered = len(discovered)
+        if discovery_failures:
+            load_batch(conn, run_id, source.name, [], discovery_failures)
+            if not discovered and len(discovery_failures) == len(source.discovery):
+                reasons = ", ".join(f"{f.url}: {f.reason}" for f in discovery_failures)
+                raise DiscoveryFailed(f"no discovery method of {source.name} answered ({reasons})")
+        failed = failed_urls(conn, source.name)
+        found = list(dict.fromkeys(identity_url(source, item.url) for item in discovered))
+        urls, retries, given_up = plan_urls(found, failed, settings.fetch.max_attempts)
+        if retries or given_up:
+            logger.info("run %s: %s retries %d URLs, gives up %d", run_id, source.name, len(retries), len(given_up))
+        batches = _fetched_batches(settings, source, url, run_id, fetcher, urls, timings)
+        _extract_and_load(
+            settings, source, conn, run_id, pool, run_ahead(batches, FETCH_AHEAD, "newsetl-fetch"), counts, timings
+        )
+    finally:
+        fetcher.close()
+
+
+def _fetched_batches(
+    settings: Settings,
+    source: Source,
+    url: str,
+    run_id: int,
+    fetcher: Fetcher,
+    urls: Sequence[str],
+    timings: StageTimes,
+) -> Iterator[list[FetchedPage | Failure]]:
+    """Fetch ``urls`` (identity URLs) in batches of ``Settings.load_batch_size``, each archived before it is
+    handed on.
+
+    Runs in the fetch thread, with a database connection of its own.
+    """
+    conn = connect(url)
+    fetch = partial(_fetch_identity, fetcher, source)
+    try:
+        with ThreadPoolExecutor(max_workers=source.concurrency or settings.fetch.concurrency) as threads:
+            for chunk in _chunks(urls, settings.load_batch_size):
+                with _timed(timings, "fetch_s"):
+                    stored = latest_pages(conn, source.name, chunk)
+                    pages = list(threads.map(fetch, chunk, [stored.get(u) for u in chunk]))
+                with _timed(timings, "archive_s"):
+                    store_pages(conn, run_id, source.name, [p for p in pages if isinstance(p, FetchedPage)])
+                yield pages
+    finally:
+        conn.close()
+
+
+def _fetch_identity(
+    fetcher: Fetcher, source: Source, identity: str, stored: FetchedPage | None
+) -> FetchedPage | Failure:
+    """Request the page filed under ``identity`` at its address; the outcome is filed under identity URLs again.
+
+    The final URL after redirects is mapped too (a 304 keeps the stored one, already an identity), so
+    extraction names the article by it as it would have on the canonical address; a failure's detail keeps
+    the address that failed.
+    """
+    address = request_url(source, identity)
+    result = fetcher.fetch_page(address, stored)
+    if isinstance(result, Failure):
+        if address == identity:
+            return result
+        detail = f"requested as {address}" + (f": {result.detail}" if result.detail else "")
+        return replace(result, url=identity, detail=detail)
+    return replace(result, requested_url=identity, final_url=identity_url(source, result.final_url))
+
+
+def _extract_and_load(
+    settings: Settings,
+    source: Source,
+    conn: psycopg2.extensions.connection,
+    run_id: int,
+    pool: Executor,
+    batches: Iterator[list[FetchedPage | Failure]],
+    counts: StageCounts,
+    timings: StageTimes,
+) -> None:
+    """Extract each batch in the worker pool while the batch before it loads: one batch is always extracting.
+
+    At most ``EXTRACT_AHEAD + 1`` batches are held here, plus what the fetch thread holds.
+    """
+    in_flight: deque[list[FetchedPage | Failure | Future[ExtractOutcome]]] = deque()
+    try:
+        for pages in batches:
+            in_flight.append(
+                [pool.submit(extract_page, job_for(source, p)) if isinstance(p, FetchedPage) else p for p in pages]
+            )
+            if len(in_flight) > EXTRACT_AHEAD:
+                _load(settings, conn, run_id, source.name, in_flight.popleft(), counts, timings)
+        while in_flight:
+            _load(settings, conn, run_id, source.name, in_flight.popleft(), counts, timings)
+    finally:
+        for batch in in_flight:
+            for item in batch:
+                if isinstance(item, Future):
+                    item.cancel()
+        close = getattr(batches, "close", None)
+        if close is not None:
+            close()
+
+
+def _counted(batches: Iterator[list[FetchedPage]], counts: StageCounts) -> Iterator[list[FetchedPage | Failure]]:
+    for batch in batches:
+        counts.urls_discovered += len(batch)
+        yield list(batch)
+
+
+def _load(
+    settings: Settings,
+    conn: psycopg2.extensions.connection,
+    run_id: int,
+    source_name: str,
+    batch: Sequence[FetchedPage | Failure | Future[ExtractOutcome]],
+    counts: StageCounts,
+    timings: StageTimes,
+) -> None:
+    """Wait for a batch's extraction, then load its articles and failures and run the cross-article steps."""
+    articles: list[DedupedArticle] = []
+    failures: list[Failure] = []
+    for item in batch:
+        if isinstance(item, Failure):
+            if item.reason == "robots_disallowed":
+                counts.robots_disallowed += 1
+            else:
+                counts.fetch_failed += 1
+            failures.append(item)
+            continue
+        outcome = item.result()
+        counts.pages_fetched += 1
+        timings.extract_s += outcome.extract_s
+        timings.dedup_s += outcome.dedup_s
+        if outcome.failure is not None:
+            counts.extract_failed += 1
+            failures.append(outcome.failure)
+        elif outcome.article is not None:
+            counts.articles_extracted += 1
+            counts.paragraphs_extracted += outcome.paragraphs_extracted
+            counts.paragraphs_repeated += outcome.article.repeats_removed
+            articles.append(outcome.article)
+    with _timed(timings, "load_s"):
+        result = load_batch(conn, run_id, source_name, articles, failures)
+    links = after_batch(conn, settings.dedup, articles)
+    timings.neardup_s += links.near_duplicates_s
+    timings.stories_s += links.article_duplicates_s
+    timings.search_s += links.indexed_s
+    counts.articles_loaded += result.articles
+    logger.info(
+        "run %s: loaded %d articles (%d new or changed), %d failures",
+        run_id,
+        result.articles,
+        result.articles_changed,
+        result.failures,
+    )
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _lock_interval(conn: psycopg2.extensions.connection, source: Source, interval: Interval) -> None:
+    """Wait for any other run of this source and interval (session lock, released when ``conn`` closes)."""
+    with conn, conn.cursor() as cur:
+        params = {"source_name": source.name, "interval_start": interval.start, "interval_end": interval.end}
+        cur.execute(query("lock_source_interval"), params)
+
+
+@contextmanager
+def _timed(timings: StageTimes, stage: str) -> Iterator[None]:
+    """Add the block's wall time to ``timings.<stage>``."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        setattr(timings, stage, getattr(timings, stage) + time.perf_counter() - started)
+
+
+def _start_run(conn: psycopg2.extensions.connection, source: Source, interval: Interval, dag_run_id: str | None) -> int:
+    """Open the run's audit row, locked by this connection while it lives, and mark dead runs' rows abandoned."""
+    with conn, conn.cursor() as cur:
+        cur.execute(query("mark_abandoned_runs"), {"source_name": source.name})
+        abandoned = [row[0] for row in cur.fetchall()]
+        cur.execute(
+            query("start_run"),
+            {
+                "source_name": source.name,
+                "interval_start": interval.start,
+                "interval_end": interval.end,
+                "dag_run_id": dag_run_id,
+            },
+        )
+        run_id = cur.fetchone()[0]
+        cur.execute(query("lock_run"), {"run_id": run_id})
+    if abandoned:
+        logger.warning("%s: runs %s ended without closing their audit rows: marked abandoned", source.name, abandoned)
+    return run_id
+
+
+def _finish_run(
+    conn: psycopg2.extensions.connection, run_id: int, counts: StageCounts, status: str, error: str | None
+) -> None:
+    with conn, conn.cursor() as cur:
+        cur.execute(query("finish_run"), {**asdict(counts), "run_id": run_id, "status": status, "error": error})
+
+
+def check_runs(settings: Settings, run_ids: Sequence[int]) -> str:
+    """Fail loudly when a run failed, or found pages but loaded none; else a one-line summary."""
+    conn = connect(database_url(settings))
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(query("select_runs"), {"run_ids": list(run_ids)})
+            rows = cur.fetchall()
+    finally:
+        conn.close()
+    missing = set(run_ids) - {row[0] for row in rows}
+    problems = [f"run {run_id} has no audit row" for run_id in sorted(missing)]
+    for run_id, source, status, discovered, _fetched, fetch_failed, extract_failed, loaded, error in rows:
+        if status != "success":
+            problems.append(f"run {run_id} ({source}) is {status}: {error or 'no error recorded'}")
+        elif discovered > 0 and loaded == 0:
+            problems.append(
+                f"run {run_id} ({source}) discovered {discovered} URLs but loaded no article "
+                f"({fetch_failed} fetch failures, {extract_failed} extract failures)"
+            )
+    if problems:
+        raise LoadCheckError("; ".join(problems))
+    total = sum(row[7] for row in rows)
+    return f"{len(rows)} runs loaded {total} articles"

@@ -1,0 +1,27 @@
+"""Full-text search documents: each article's title and paragraphs in its language's text search configuration.
+
+``search_config(language)`` (in the warehouse) maps de, es, ru, en to german, spanish, russian, english and
+anything else to simple; ``article_search.search_vector`` is GIN-indexed. An article is re-indexed when its
+title, language or text changes (``article_search.indexed_version`` is a hash of the three).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import psycopg2.extensions
+
+from etl.warehouse.queries import query
+from etl.warehouse.transactions import run_in_transaction
+
+
+def index_articles(conn: psycopg2.extensions.connection, urls: Sequence[str]) -> int:
+    """Build the search documents of the articles at ``urls`` not indexed in their stored version."""
+    if not urls:
+        return 0
+
+    def index(cur: psycopg2.extensions.cursor) -> int:
+        cur.execute(query("upsert_article_search"), {"urls": sorted(urls)})
+        return cur.rowcount
+
+    return run_in_transaction(conn, index)

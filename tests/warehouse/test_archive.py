@@ -1,0 +1,88 @@
+"""``etl.warehouse.archive``: every fetched body is kept compressed once, and reprocess reloads from it offline."""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import psycopg2
+
+from etl.config import Settings
+from etl.demo_site.server import RunningSite
+from etl.pipeline.run import run_source
+from etl.records import Interval
+from etl.warehouse.archive import latest_pages, store_pages
+from tests.conftest import DEMO_ARTICLE_BASE, stored_paragraphs
+
+MAY_15 = Interval(datetime(2025, 5, 15, tzinfo=UTC), datetime(2025, 5, 16, tzinfo=UTC))
+
+
+def article_rows(conn: psycopg2.extensions.connection) -> list[tuple]:
+    with conn.cursor() as cur:
+        cur.execute("select url, title, published_at, fetched_at, encode(body_hash, 'hex') from articles order by url")
+        return cur.fetchall()
+
+
+def test_a_run_archives_every_page_it_fetched_compressed_once(
+    settings: Settings, db: psycopg2.extensions.connection
+) -> None:
+    summary = run_source(settings, "demo-de", MAY_15)
+    with db.cursor() as cur:
+        cur.execute(
+            "select count(*), count(distinct body_sha256) from page_fetches where run_id = %s", (summary.run_id,)
+        )
+        fetches, bodies = cur.fetchone()
+        cur.execute("select body_gzip, size_bytes from page_bodies")
+        stored = cur.fetchall()
+    assert fetches == summary.counts.pages_fetched
+    assert bodies == len(stored)
+    assert all(len(gzip.decompress(bytes(body))) == size for body, size in stored)
+    assert sum(len(bytes(body)) for body, _ in stored) < sum(size for _, size in stored)
+
+
+def test_latest_pages_returns_the_newest_version_with_its_headers(
+    settings: Settings, demo_site: RunningSite, db: psycopg2.extensions.connection
+) -> None:
+    summary = run_source(settings, "demo-de", MAY_15)
+    with db.cursor() as cur:
+        cur.execute("select url from page_fetches where run_id = %s order by url limit 1", (summary.run_id,))
+        (url,) = cur.fetchone()
+    page = latest_pages(db, "demo-de", [url, "http://nowhere.test/"])[url]
+    assert set(latest_pages(db, "demo-de", [url, "http://nowhere.test/"])) == {url}
+    assert page.content == demo_site.site.response(url.removeprefix(DEMO_ARTICLE_BASE), demo_site.base_url)[2]
+    assert page.header("content-type") == page.content_type
+
+
+def test_storing_a_batch_twice_in_a_run_keeps_one_row(settings: Settings, db: psycopg2.extensions.connection) -> None:
+    summary = run_source(settings, "demo-de", MAY_15)
+    page = next(iter(latest_pages(db, "demo-de", _urls(db)).values()))
+    store_pages(db, summary.run_id, "demo-de", [page, replace(page, not_modified=True)])
+    with db.cursor() as cur:
+        cur.execute("select count(*) from page_fetches where url = %s", (page.requested_url,))
+        assert cur.fetchone()[0] == 1
+
+
+def test_reprocess_reloads_an_interval_from_the_archive_without_network(
+    settings: Settings, db: psycopg2.extensions.connection
+) -> None:
+    run_source(settings, "demo-de", MAY_15)
+    before = article_rows(db)
+    texts = {row[0]: stored_paragraphs(db, row[0]) for row in before}
+    with db, db.cursor() as cur:
+        cur.execute("delete from article_paragraphs")
+        cur.execute("delete from articles")
+    offline = replace(settings, demo_site_url="http://127.0.0.1:9")  # nothing listens there
+    summary = run_source(offline, "demo-de", MAY_15, reprocess=True)
+    assert summary.status == "success"
+    assert article_rows(db) == before
+    assert {url: stored_paragraphs(db, url) for url in texts} == texts
+    with db.cursor() as cur:
+        cur.execute("select count(*) from page_fetches where run_id = %s", (summary.run_id,))
+        assert cur.fetchone()[0] == 0
+
+
+def _urls(conn: psycopg2.extensions.connection) -> list[str]:
+    with conn.cursor() as cur:
+        cur.execute("select url from page_fetches")
+        return [row[0] for row in cur]

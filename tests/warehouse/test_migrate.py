@@ -1,0 +1,95 @@
+"""``etl.warehouse.migrate``: migrations apply once, in order, and history cannot be rewritten."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg2
+import pytest
+from psycopg2 import sql
+
+from etl.warehouse.connection import connect, url_with_database
+from etl.warehouse.migrate import MigrationError, migrate
+from etl.warehouse.queries import MIGRATIONS_DIR, migration_files
+
+
+@pytest.fixture
+def empty_database(server_url: str) -> Iterator[psycopg2.extensions.connection]:
+    """A brand-new database with no tables, dropped after the test."""
+    name = f"newsetl_migrate_{uuid.uuid4().hex[:10]}"
+    admin = connect(server_url)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    conn = connect(url_with_database(server_url, name))
+    yield conn
+    conn.close()
+    with admin.cursor() as cur:
+        cur.execute(sql.SQL("drop database {} with (force)").format(sql.Identifier(name)))
+    admin.close()
+
+
+def test_first_run_applies_every_file_and_second_run_nothing(empty_database: psycopg2.extensions.connection) -> None:
+    names = [path.name for path in migration_files()]
+    assert migrate(empty_database) == names
+    assert migrate(empty_database) == []
+    with empty_database.cursor() as cur:
+        cur.execute("select name from schema_migrations order by version")
+        assert [row[0] for row in cur.fetchall()] == names
+
+
+def test_a_changed_applied_file_is_refused(empty_database: psycopg2.extensions.connection, tmp_path: Path) -> None:
+    directory = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, directory)
+    migrate(empty_database, directory)
+    first = migration_files(directory)[0]
+    first.write_text(first.read_text() + "\n-- edited\n")
+    with pytest.raises(MigrationError, match=first.name):
+        migrate(empty_database, directory)
+
+
+def test_a_failing_migration_leaves_nothing_applied(
+    empty_database: psycopg2.extensions.connection, tmp_path: Path
+) -> None:
+    directory = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, directory)
+    (directory / "9999_broken.sql").write_text("create table broken (id int);\nselect no_such_function();\n")
+    with pytest.raises(psycopg2.Error):
+        migrate(empty_database, directory)
+    empty_database.rollback()
+    with empty_database.cursor() as cur:
+        cur.execute("select to_regclass('articles'), to_regclass('broken'), to_regclass('schema_migrations')")
+        assert cur.fetchone() == (None, None, None)
+
+
+def test_every_user_facing_table_and_column_has_a_comment(database_url: str) -> None:
+    conn = connect(database_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(
+                """
+                select c.relname, a.attname
+                from pg_class as c
+                inner join pg_namespace as n on n.oid = c.relnamespace
+                inner join pg_attribute as a on a.attrelid = c.oid
+                where n.nspname = 'public' and c.relkind in ('r', 'v', 'm') and a.attnum > 0
+                  and not a.attisdropped and col_description(c.oid, a.attnum) is null
+                """
+            )
+            uncommented_columns = cur.fetchall()
+            cur.execute(
+                """
+                select c.relname
+                from pg_class as c
+                inner join pg_namespace as n on n.oid = c.relnamespace
+                where n.nspname = 'public' and c.relkind in ('r', 'v', 'm') and obj_description(c.oid) is null
+                """
+            )
+            uncommented_tables = cur.fetchall()
+    finally:
+        conn.close()
+    assert uncommented_columns == []
+    assert uncommented_tables == []
