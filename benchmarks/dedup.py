@@ -34,9 +34,10 @@ from etl.dedup.normalise import hash_text, paragraph_key
 from etl.dedup.within_article import dedup_article
 from etl.demo_site.content import load_vocab
 from etl.records import Article, DedupedArticle, Source
-from etl.warehouse.connection import connect, throwaway_database
+from etl.warehouse.connection import connect
 from etl.warehouse.load import copy_field, load_batch, register_source
 from etl.warehouse.queries import query
+from tests.factories import throwaway_database
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 LANGUAGES = ("de", "es", "ru", "en")

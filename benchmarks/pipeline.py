@@ -41,7 +41,8 @@ import psycopg2
 
 from etl.config import PROJECT_ROOT
 from etl.demo_site.content import EDITION_NAMES, SYNDICATION_SHARE, SiteConfig, build_site
-from etl.warehouse.connection import connect, throwaway_database
+from etl.warehouse.connection import connect
+from tests.factories import throwaway_database
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 STAGES = (

@@ -43,7 +43,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from airflow.sdk import Param, dag, get_current_context, task
-from newsetl_airflow import DAILY_ARTICLES, run_interval, task_settings
+from newsetl_airflow import DAILY_ARTICLES, failures_for_good, run_interval, task_settings
 from newsetl_timetable import PreviousDayTimetable, parse_run_at
 
 from etl.config import load_settings
@@ -92,41 +92,44 @@ def news_etl() -> None:
     @task
     def migrate_warehouse() -> list[str]:
         """Apply pending warehouse migrations once, before any load (advisory-locked; a no-op when current)."""
-        from etl.warehouse.connection import connect, database_url
+        from etl.warehouse.connection import connect, warehouse_url
         from etl.warehouse.migrate import migrate
 
-        conn = connect(database_url(task_settings()))
-        try:
-            return migrate(conn)
-        finally:
-            conn.close()
+        with failures_for_good():
+            conn = connect(warehouse_url(task_settings()))
+            try:
+                return migrate(conn)
+            finally:
+                conn.close()
 
     @task
     def list_sources(params: dict[str, Any]) -> list[str]:
         """Name the sources to run: the `sources` param, else every source in the sources file."""
         from etl.sources import find_source, load_sources
 
-        sources = load_sources(task_settings())
-        wanted = params.get("sources") or [source.name for source in sources]
-        return [find_source(sources, name).name for name in wanted]
+        with failures_for_good():
+            sources = load_sources(task_settings())
+            wanted = params.get("sources") or [source.name for source in sources]
+            return [find_source(sources, name).name for name in wanted]
 
-    @task(pool=SCHEDULE.pool, execution_timeout=timedelta(hours=2), doc_md=LOAD_SOURCE_DOC)
+    @task(
+        pool=SCHEDULE.pool,
+        execution_timeout=timedelta(seconds=SCHEDULE.load_timeout_s),
+        doc_md=LOAD_SOURCE_DOC,
+        # The mapped instances are listed by source name in the UI, not by 0, 1, 2.
+        map_index_template="{{ source_name }}",
+    )
     def load_source(source: str) -> dict[str, Any]:
-        from airflow.sdk.exceptions import AirflowFailException
-
         from etl.pipeline.run import run_source
-        from etl.pipeline.workers import WorkerStartError
 
         context = get_current_context()
+        context["source_name"] = source  # type: ignore[typeddict-unknown-key]  (read by map_index_template)
         reprocess = bool(context["params"].get("reprocess"))
         interval = run_interval(context)
         how = "re-extracting from the raw archive (reprocess)" if reprocess else "discovering and fetching"
         print(f"{source}: loading {interval.start:%Y-%m-%d} (UTC day), {how}")
-        try:
+        with failures_for_good():
             summary = run_source(task_settings(), source, interval, dag_run_id=context["run_id"], reprocess=reprocess)
-        except WorkerStartError as exc:
-            # Starting the workers again in 5 minutes would fail the same way: fail now, saying why.
-            raise AirflowFailException(str(exc)) from exc
         print(summary.describe())
         return summary.as_dict()
 
@@ -136,7 +139,8 @@ def news_etl() -> None:
         from etl.pipeline.run import check_runs
 
         run_ids = [summary["run_id"] for summary in summaries]
-        print(check_runs(task_settings(), run_ids))
+        with failures_for_good():
+            print(check_runs(task_settings(), run_ids))
         return run_ids
 
     @task(outlets=[DAILY_ARTICLES])
@@ -146,7 +150,8 @@ def news_etl() -> None:
 
         context = get_current_context()
         interval = run_interval(context)
-        judge_runs(task_settings(), run_ids)
+        with failures_for_good():
+            judge_runs(task_settings(), run_ids)
         context["outlet_events"][DAILY_ARTICLES].extra = {
             "interval_start": interval.start.isoformat(),
             "interval_end": interval.end.isoformat(),

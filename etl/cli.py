@@ -21,15 +21,15 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
 
 from etl.config import ConfigError, Settings, load_settings
 from etl.dates import day_start
 from etl.dedup.within_article import unique_paragraphs
 from etl.extract import extract
 from etl.records import Interval, Source
-from etl.warehouse.connection import connect, database_url, delete_embedded, psql_command, reset_tables, stop_embedded
-from etl.warehouse.migrate import migrate
+from etl.warehouse.connection import connect, redacted
+from etl.warehouse.embedded import delete_embedded, local_warehouse_url, psql_command, stop_embedded
+from etl.warehouse.migrate import migrate, reset_tables
 
 if TYPE_CHECKING:
     from etl.demo_site.content import SiteConfig
@@ -131,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
-    conn = connect(database_url(settings))
+    conn = connect(local_warehouse_url(settings))
     try:
         applied = migrate(conn)
     finally:
@@ -154,6 +154,7 @@ def _run_each(settings: Settings, args: argparse.Namespace, *, reprocess: bool) 
     (``run_sources``). Exit status 1 if any source failed; ``-v`` shows the tracebacks."""
     from etl.pipeline.run import run_sources
 
+    settings = replace(settings, database_url=local_warehouse_url(settings))
     summaries = run_sources(settings, Interval(args.start, args.end), args.source, reprocess=reprocess)
     for summary in summaries:
         if summary.status == "failed":
@@ -216,7 +217,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _warehouse_url(settings: Settings, args: argparse.Namespace) -> int:
-    print(database_url(settings))
+    print(local_warehouse_url(settings))
     return 0
 
 
@@ -241,7 +242,7 @@ def _reset_warehouse(settings: Settings, args: argparse.Namespace) -> int:
         else:
             print(f"newsetl: no embedded warehouse in {where}: nothing to reset")
         return 0
-    shown = _without_password(settings.database_url)
+    shown = redacted(settings.database_url)
     if not args.yes:
         print(
             f"newsetl: refusing to reset the warehouse at {shown} (NEWSETL_DATABASE_URL) without --yes: it drops "
@@ -261,14 +262,6 @@ def _reset_warehouse(settings: Settings, args: argparse.Namespace) -> int:
         f"applied {len(done.applied)} migrations"
     )
     return 0
-
-
-def _without_password(url: str) -> str:
-    """``url`` fit to print: a password in it becomes ``***``."""
-    parts = urlsplit(url)
-    if not parts.password:
-        return url
-    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)))
 
 
 _VERBS = {

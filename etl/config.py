@@ -18,6 +18,7 @@ Every setting has a documented default here; the environment overrides only what
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -49,6 +50,7 @@ class FetchSettings:
     retries: int = 2
     backoff_s: float = 0.5
     backoff_jitter_s: float = 0.5
+    backoff_max_s: float = 30.0
     retry_after_max_s: int = 60
     max_bytes: int = 10_000_000
     max_redirects: int = 5
@@ -97,6 +99,10 @@ class ScheduleSettings:
     retry_delay_s: int = 300
     max_retry_delay_s: int = 1800
     pool: str = "newsetl_sources"
+    # Slots of that pool: how many sources load at once, all runs together (set by `make airflow` and compose).
+    pool_slots: int = 4
+    # How long one source's load may run before Airflow stops it (the task's execution_timeout), seconds.
+    load_timeout_s: int = 7200
 
 
 @dataclass(frozen=True)
@@ -150,11 +156,27 @@ def _host_and_port(url: str) -> tuple[str, int]:
 _Group = TypeVar("_Group", FetchSettings, QualitySettings, ScheduleSettings)
 
 
-def _coerce(name: str, raw: str, kind: type) -> object:
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def parse_setting(name: str, raw: str, kind: type) -> object:
+    """``raw`` as a value of ``kind``; a ``ConfigError`` naming the variable when it is not one.
+
+    Booleans are words (``bool("false")`` would be True); numbers must be finite (``nan`` would switch a
+    limit off unnoticed)."""
+    if kind is bool:
+        word = raw.strip().lower()
+        if word in _TRUE | _FALSE:
+            return word in _TRUE
+        raise ConfigError(f"{name}={raw!r} is not a boolean (true/false, yes/no, on/off, 1/0)")
     try:
-        return kind(raw)
+        value = kind(raw)
     except ValueError as exc:
         raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ConfigError(f"{name}={raw!r} is not a finite number")
+    return value
 
 
 def _overridden(defaults: _Group, prefix: str, env: Mapping[str, str]) -> _Group:
@@ -163,7 +185,7 @@ def _overridden(defaults: _Group, prefix: str, env: Mapping[str, str]) -> _Group
         name = f"{prefix}{f.name.upper()}"
         if name in env:
             kind = type(getattr(defaults, f.name))
-            defaults = replace(defaults, **{f.name: _coerce(name, env[name], kind)})  # type: ignore[type-var]
+            defaults = replace(defaults, **{f.name: parse_setting(name, env[name], kind)})  # type: ignore[type-var]
     return defaults
 
 
@@ -185,9 +207,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if env.get("NEWSETL_DEMO_SITE_URL"):
         settings = replace(settings, demo_site_url=env["NEWSETL_DEMO_SITE_URL"].rstrip("/"))
     if env.get("NEWSETL_LOAD_BATCH_SIZE"):
-        batch = _coerce("NEWSETL_LOAD_BATCH_SIZE", env["NEWSETL_LOAD_BATCH_SIZE"], int)
+        batch = parse_setting("NEWSETL_LOAD_BATCH_SIZE", env["NEWSETL_LOAD_BATCH_SIZE"], int)
         settings = replace(settings, load_batch_size=batch)
     if env.get("NEWSETL_EXTRACT_PROCESSES"):
-        processes = _coerce("NEWSETL_EXTRACT_PROCESSES", env["NEWSETL_EXTRACT_PROCESSES"], int)
+        processes = parse_setting("NEWSETL_EXTRACT_PROCESSES", env["NEWSETL_EXTRACT_PROCESSES"], int)
         settings = replace(settings, extract_processes=processes)
     return settings

@@ -19,7 +19,8 @@ from etl.demo_site.server import running_demo_site
 from etl.pipeline.run import RunSummary, run_sources
 from etl.records import Interval
 from etl.sources import identity_url, load_sources
-from etl.warehouse.connection import connect, database_url
+from etl.warehouse.connection import connect
+from etl.warehouse.embedded import local_warehouse_url
 from etl.warehouse.migrate import migrate
 from etl.warehouse.queries import query
 
@@ -41,7 +42,7 @@ def run_demo(settings: Settings, config: SiteConfig) -> int:
                 f"cannot serve the demo site on {settings.demo_site_url} ({exc}); "
                 "stop what uses that port or set NEWSETL_DEMO_SITE_URL=http://127.0.0.1:<free port>"
             ) from exc
-        url = database_url(settings)
+        url = local_warehouse_url(settings)
         settings = replace(settings, demo_site_url=running.base_url, database_url=url)
         conn = connect(url)
         try:

@@ -6,6 +6,8 @@ DAG processor and the workers all import it by the same name; it defines no plug
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -24,20 +26,42 @@ DAILY_ARTICLES = Asset(name="newsetl_daily_articles", uri="newsetl://warehouse/a
 def task_settings() -> Settings:
     """``NEWSETL_*`` settings of this worker, the warehouse taken from the ``newsetl_warehouse`` Connection.
 
-    Without that Connection the warehouse is ``NEWSETL_DATABASE_URL`` (else the embedded one), as outside
-    Airflow. Credentials stay in Airflow's Connection store (or ``AIRFLOW_CONN_NEWSETL_WAREHOUSE``).
+    Without that Connection the warehouse is ``NEWSETL_DATABASE_URL``; without either, the task fails at
+    once saying what to configure (a worker never starts a warehouse of its own). Credentials stay in
+    Airflow's Connection store (or ``AIRFLOW_CONN_NEWSETL_WAREHOUSE``).
     """
     from airflow.sdk import BaseHook
     from airflow.sdk.exceptions import AirflowNotFoundException
 
     from etl.config import load_settings
+    from etl.warehouse.connection import warehouse_url
 
     settings = load_settings()
     try:
         connection = BaseHook.get_connection(WAREHOUSE_CONN_ID)
     except AirflowNotFoundException:
+        with failures_for_good():
+            warehouse_url(settings)
         return settings
     return replace(settings, database_url=connection.get_uri())
+
+
+@contextmanager
+def failures_for_good() -> Iterator[None]:
+    """Errors a retry cannot change fail the task at once (``AirflowFailException``) instead of waiting 5
+    and 10 minutes for the same error: a bad configuration, a data check that failed on stored rows,
+    extraction workers that cannot start."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from etl.config import ConfigError
+    from etl.pipeline.quality import QualityCheckFailed
+    from etl.pipeline.run import LoadCheckError
+    from etl.pipeline.workers import WorkerStartError
+
+    try:
+        yield
+    except (ConfigError, QualityCheckFailed, LoadCheckError, WorkerStartError) as exc:
+        raise AirflowFailException(f"{type(exc).__name__}: {exc}") from exc
 
 
 def run_interval(context: Any) -> Interval:

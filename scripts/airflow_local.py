@@ -26,7 +26,7 @@ Reads (every port it opens moves with one of these):
     NEWSETL_DATA_DIR              local state (default .newsetl): Airflow's home is ``<it>/airflow``
     NEWSETL_DATABASE_URL          the warehouse (default: the embedded PostgreSQL)
     NEWSETL_AIRFLOW_DATABASE_URL  Airflow's metadata database (default: see 2.)
-    NEWSETL_SCHEDULE_POOL, POOL_SLOTS  the load pool's name and slots (default newsetl_sources, 4)
+    NEWSETL_SCHEDULE_POOL, NEWSETL_SCHEDULE_POOL_SLOTS  the load pool's name and slots (newsetl_sources, 4)
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from etl.config import ConfigError, Settings, load_settings  # noqa: E402 (after the path above)
-from etl.warehouse.connection import connect, database_url, ensure_database, url_with_database  # noqa: E402
+from etl.warehouse.connection import connect, ensure_database, url_with_database  # noqa: E402
+from etl.warehouse.embedded import local_warehouse_url, stop_embedded  # noqa: E402
 
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 METADATA_DATABASE = "newsetl_airflow"
@@ -388,7 +389,7 @@ def main() -> int:
     home = settings.data_dir / "airflow"
     home.mkdir(parents=True, exist_ok=True)
     started_warehouse = not settings.database_url and not embedded_running(settings)
-    warehouse = database_url(settings)
+    warehouse = local_warehouse_url(settings)
     supervisor: Supervisor | None = None
     try:
         say(f"warehouse: {warehouse}")
@@ -411,8 +412,7 @@ def main() -> int:
             env,
             log,
         )
-        pool = os.environ.get("NEWSETL_SCHEDULE_POOL", settings.schedule.pool)
-        slots = os.environ.get("POOL_SLOTS", "4")
+        pool, slots = settings.schedule.pool, str(settings.schedule.pool_slots)
         run_step(
             f"pool {pool}: {slots} slots",
             ["airflow", "pools", "set", pool, slots, "newsetl: concurrent source loads"],
@@ -440,8 +440,6 @@ def main() -> int:
         if supervisor is not None:
             supervisor.stop()
         if started_warehouse:
-            from etl.warehouse.connection import stop_embedded
-
             stop_embedded(settings)
             say("stopped the embedded warehouse this script started")
         say("stopped")

@@ -19,7 +19,8 @@ from psycopg2 import sql
 from etl.config import FetchSettings, Settings
 from etl.demo_site.content import SiteConfig
 from etl.demo_site.server import RunningSite, running_demo_site
-from etl.warehouse.connection import connect, throwaway_database
+from etl.warehouse.connection import connect
+from tests.factories import throwaway_database
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEMO_ARTICLE_BASE = "http://127.0.0.1:8765"

@@ -15,8 +15,10 @@ from datetime import datetime
 from pathlib import Path
 
 from etl.demo_site.server import RunningSite
-from etl.warehouse.connection import connect, migration_objects, throwaway_database
+from etl.warehouse.connection import connect
+from etl.warehouse.migrate import migration_objects
 from etl.warehouse.queries import migration_files
+from tests.factories import throwaway_database
 from tests.hostile_server import HostileServer
 from tests.hostile_source import HOSTILE_FETCH, hostile_sources_file
 

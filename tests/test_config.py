@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from etl.config import PROJECT_ROOT, ConfigError, DedupSettings, FetchSettings, load_settings
+from etl.config import PROJECT_ROOT, ConfigError, DedupSettings, FetchSettings, load_settings, parse_setting
 
 
 def test_defaults_use_the_embedded_warehouse_inside_the_project() -> None:
@@ -78,3 +78,26 @@ def test_the_demo_site_is_served_where_its_url_says() -> None:
 def test_a_demo_site_url_without_host_and_port_is_a_clear_error(url: str) -> None:
     with pytest.raises(ConfigError, match="NEWSETL_DEMO_SITE_URL"):
         load_settings({"NEWSETL_DEMO_SITE_URL": url})
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"), [("false", False), ("No", False), ("0", False), ("true", True), ("on", True)]
+)
+def test_a_boolean_setting_is_read_as_a_word_not_as_python_truthiness(raw: str, value: bool) -> None:
+    assert parse_setting("NEWSETL_X", raw, bool) is value
+
+
+def test_a_boolean_setting_that_is_no_boolean_word_names_the_variable() -> None:
+    with pytest.raises(ConfigError, match="NEWSETL_X='maybe' is not a boolean"):
+        parse_setting("NEWSETL_X", "maybe", bool)
+
+
+@pytest.mark.parametrize("raw", ["nan", "inf", "-inf"])
+def test_a_number_setting_must_be_finite(raw: str) -> None:
+    with pytest.raises(ConfigError, match="NEWSETL_FETCH_TOTAL_TIMEOUT_S"):
+        load_settings({"NEWSETL_FETCH_TOTAL_TIMEOUT_S": raw})
+
+
+def test_pool_slots_and_the_load_timeout_are_settings() -> None:
+    schedule = load_settings({"NEWSETL_SCHEDULE_POOL_SLOTS": "2", "NEWSETL_SCHEDULE_LOAD_TIMEOUT_S": "600"}).schedule
+    assert (schedule.pool_slots, schedule.load_timeout_s) == (2, 600)

@@ -164,7 +164,9 @@ def test_init_migrates_both_databases_creates_the_user_and_pool_before_airflow_s
     script = services["airflow-init"]["command"][-1]
     for step in ("airflow db migrate", "passwords.json", "python -m etl migrate"):
         assert step in script
-    assert f"airflow pools set {load_settings({}).schedule.pool} " in script
+    assert 'airflow pools set "${NEWSETL_SCHEDULE_POOL}" "${NEWSETL_SCHEDULE_POOL_SLOTS}"' in script
+    common = services["airflow-scheduler"]["environment"]
+    assert common["NEWSETL_SCHEDULE_POOL"] == load_settings({}).schedule.pool  # the default, interpolated
     for name in AIRFLOW_SERVICES[1:]:
         assert services[name]["depends_on"]["airflow-init"]["condition"] == "service_completed_successfully", name
 

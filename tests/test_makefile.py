@@ -20,7 +20,8 @@ import psycopg2
 import pytest
 
 from etl.config import Settings
-from etl.warehouse.connection import connect, database_url, stop_embedded
+from etl.warehouse.connection import connect
+from etl.warehouse.embedded import local_warehouse_url, stop_embedded
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -69,7 +70,7 @@ def test_install_says_what_it_does_and_shows_pips_progress(tmp_path: Path) -> No
 
 def test_reset_stops_the_embedded_warehouse_and_deletes_its_directory(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "state")
-    url = database_url(settings)
+    url = local_warehouse_url(settings)
     try:
         result = make(
             "-o",

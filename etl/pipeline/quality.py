@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from etl.config import QualitySettings, Settings
-from etl.warehouse.connection import connect, database_url
+from etl.warehouse.connection import connect, warehouse_url
 from etl.warehouse.queries import query
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ def judge(
 
 def check_quality(settings: Settings, run_ids: Sequence[int]) -> list[RunQuality]:
     """Judge and record the given runs; raise ``QualityCheckFailed`` if any crossed a threshold."""
-    conn = connect(database_url(settings))
+    conn = connect(warehouse_url(settings))
     try:
         with conn, conn.cursor() as cur:
             cur.execute(query("select_run_quality"), {"run_ids": list(run_ids)})

@@ -44,7 +44,7 @@ from etl.pipeline.workers import ExtractOutcome, WorkerStartError, extract_page,
 from etl.records import DedupedArticle, Failure, FetchedPage, Interval, Source, StageCounts, StageTimes
 from etl.sources import find_source, identity_url, load_sources, request_url
 from etl.warehouse.archive import archived_pages, latest_pages, store_pages
-from etl.warehouse.connection import connect, database_url
+from etl.warehouse.connection import connect, warehouse_url
 from etl.warehouse.load import load_batch, register_source
 from etl.warehouse.queries import query
 
@@ -137,7 +137,7 @@ def run_sources(
     names = list(source_names) if source_names else [s.name for s in sources]
     for name in names:
         find_source(sources, name)
-    settings = replace(settings, database_url=database_url(settings))
+    settings = replace(settings, database_url=warehouse_url(settings))
     summaries = []
     with extraction_executor(settings.extract_processes) as pool:
         for name in names:
@@ -181,7 +181,7 @@ def _run_source(
 ) -> RunSummary:
     started = time.perf_counter()
     source = find_source(load_sources(settings), source_name)
-    url = database_url(settings)
+    url = warehouse_url(settings)
     conn = connect(url)
     try:
         register_source(conn, source)
@@ -436,7 +436,7 @@ def _finish_run(
 
 def check_runs(settings: Settings, run_ids: Sequence[int]) -> str:
     """Fail loudly when a run failed, or found pages but loaded none; else a one-line summary."""
-    conn = connect(database_url(settings))
+    conn = connect(warehouse_url(settings))
     try:
         with conn, conn.cursor() as cur:
             cur.execute(query("select_runs"), {"run_ids": list(run_ids)})

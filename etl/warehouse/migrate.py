@@ -3,16 +3,23 @@
 All pending files apply in one transaction under an advisory lock, so two first runs at once cannot
 collide and a failed migration leaves nothing half-applied. An applied file whose text changed is
 refused: write a new migration instead.
+
+``reset_tables`` (``make reset`` on a configured warehouse) is the inverse: it drops exactly the objects
+the migration files create, nothing else in the database, and applies them again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg2.extensions
+from psycopg2 import sql
 
+from etl.warehouse.connection import connect
 from etl.warehouse.queries import MIGRATIONS_DIR, migration_files, query
 
 logger = logging.getLogger(__name__)
@@ -45,3 +52,73 @@ def migrate(conn: psycopg2.extensions.connection, directory: Path = MIGRATIONS_D
             cur.execute(query("insert_schema_migration"), {"version": version, "name": path.name, "checksum": checksum})
             applied_now.append(path.name)
     return applied_now
+
+
+# ``create [or replace] [unlogged] <kind> [if not exists] <name>``: every kind of object a migration may
+# create that is not dropped with its table (indexes, constraints, triggers and comments are).
+_CREATED = re.compile(
+    r"^\s*create\s+(?:or\s+replace\s+)?(?:unlogged\s+)?"
+    r"(table|view|materialized\s+view|sequence|function|procedure|type|domain)\s+"
+    r"(?:if\s+not\s+exists\s+)?([\w.]+)",
+    re.IGNORECASE | re.MULTILINE,
+)
+# Drop order: what may depend on an object goes first (views read tables and functions; tables use
+# sequences, functions in defaults and types in columns). Objects of one kind go in one statement, so
+# dependencies among them (foreign keys between tables) need no order and no ``cascade``.
+_DROP_ORDER = ("view", "materialized view", "table", "sequence", "function", "procedure", "type", "domain")
+_EXISTS = {
+    "view": "to_regclass",
+    "materialized view": "to_regclass",
+    "table": "to_regclass",
+    "sequence": "to_regclass",
+    "function": "to_regproc",
+    "procedure": "to_regproc",
+    "type": "to_regtype",
+    "domain": "to_regtype",
+}
+
+
+@dataclass(frozen=True)
+class TablesReset:
+    """What ``reset_tables`` did: the objects it dropped, as (kind, name) in drop order, and the migrations
+    it applied afterwards."""
+
+    dropped: tuple[tuple[str, str], ...]
+    applied: tuple[str, ...]
+
+
+def migration_objects(directory: Path = MIGRATIONS_DIR) -> list[tuple[str, str]]:
+    """(kind, name) of every object the migration files create, in the order they create them, plus the
+    ``schema_migrations`` table ``migrate`` keeps its history in."""
+    objects = [("table", "schema_migrations")]
+    for path in migration_files(directory):
+        for kind, name in _CREATED.findall(path.read_text(encoding="utf-8")):
+            objects.append((" ".join(kind.lower().split()), name.lower()))
+    return objects
+
+
+def reset_tables(url: str, directory: Path = MIGRATIONS_DIR) -> TablesReset:
+    """Drop every object the migrations created in the database at ``url`` and apply the migrations again:
+    an empty warehouse with the current schema. Other objects in that database are left alone; one that
+    depends on a warehouse object (a view of one's own over ``articles``) makes the reset fail rather than
+    be dropped along with it. One transaction: a failure leaves the warehouse as it was."""
+    conn = connect(url)
+    try:
+        with conn.cursor() as cur:
+            present: list[tuple[str, str]] = []
+            for kind, name in migration_objects(directory):
+                exists = sql.SQL("select {}(%(name)s) is not null").format(sql.Identifier(_EXISTS[kind]))
+                cur.execute(exists, {"name": name})
+                if cur.fetchone()[0]:
+                    present.append((kind, name))
+            dropped: list[tuple[str, str]] = []
+            for kind in _DROP_ORDER:
+                names = [name for k, name in present if k == kind]
+                if names:
+                    targets = sql.SQL(", ").join(sql.Identifier(*name.split(".")) for name in names)
+                    cur.execute(sql.SQL("drop {} {}").format(sql.SQL(kind), targets))
+                    dropped.extend((kind, name) for name in names)
+        applied = migrate(conn, directory)  # same transaction: it commits the drops with the new schema
+    finally:
+        conn.close()
+    return TablesReset(tuple(dropped), tuple(applied))

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from etl.config import Settings
 from etl.records import Interval
-from etl.warehouse.connection import connect, database_url
+from etl.warehouse.connection import connect, warehouse_url
 from etl.warehouse.queries import query
 
 
 def refresh_daily_stats(settings: Settings, interval: Interval) -> int:
     """Recompute the stats of the UTC days in ``interval``; return how many source-day rows it holds now."""
-    conn = connect(database_url(settings))
+    conn = connect(warehouse_url(settings))
     try:
         with conn, conn.cursor() as cur:
             cur.execute(query("refresh_daily_source_stats"), {"day_start": interval.start, "day_end": interval.end})

@@ -239,6 +239,26 @@ def test_run_without_logical_date_fails_at_once(
     assert all(state == "failed" and tries == 1 for _, state, tries in load_sources)
 
 
+@pytest.mark.slow
+def test_a_run_without_a_warehouse_fails_at_once_saying_what_to_configure(
+    airflow_metadata_env: dict[str, str], tmp_path: Path
+) -> None:
+    env = {k: v for k, v in airflow_metadata_env.items() if k != "NEWSETL_DATABASE_URL"}
+    env["NEWSETL_DATA_DIR"] = str(tmp_path / "state")
+    result = run_dag_test((MIDNIGHT + timedelta(hours=9)).isoformat(), env, tmp_path, timeout=180)
+
+    assert result["state"] == "failed"
+    assert ("migrate_warehouse", "failed", 1) in [tuple(task) for task in result["tasks"]]
+    # A worker never starts a warehouse of its own.
+    assert not (tmp_path / "state" / "pg").exists()
+
+
+def test_mapped_loads_are_listed_by_source_name(dagbag: DagBag) -> None:
+    load_source = dagbag.dags["news_etl"].get_task("load_source")
+
+    assert load_source.map_index_template == "{{ source_name }}"
+
+
 def run_dag_test(logical_date: str, env: dict[str, str], tmp_path: Path, timeout: float = 900) -> dict[str, Any]:
     """Run ``news_etl`` once with ``dag.test()`` in a fresh interpreter; return what the run did."""
     result_file = tmp_path / "dag_test.json"

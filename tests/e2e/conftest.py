@@ -15,9 +15,10 @@ import pytest
 import redis
 
 from etl.demo_site.server import RunningSite
-from etl.warehouse.connection import connect, throwaway_database
+from etl.warehouse.connection import connect
 from tests.dags.test_news_etl import REPO_ROOT, is_expected_on
 from tests.e2e.airflow_cluster import AirflowCluster, airflow_environment, free_port, started_cluster
+from tests.factories import throwaway_database
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from etl.dates import day_start
 from etl.demo_site.server import RunningSite
 from etl.pipeline.run import run_source
 from etl.records import Interval
-from etl.warehouse.connection import connect, throwaway_database
+from etl.warehouse.connection import connect
+from tests.factories import throwaway_database
 
 SOURCE = "demo-de"
 CONTENT_TABLES = (

@@ -1,4 +1,5 @@
-"""``etl.warehouse.migrate``: migrations apply once, in order, and history cannot be rewritten."""
+"""``etl.warehouse.migrate``: migrations apply once, in order, history cannot be rewritten, and a reset drops
+exactly what they created."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg2
+import psycopg2.errors
 import pytest
 from psycopg2 import sql
 
 from etl.warehouse.connection import connect, url_with_database
-from etl.warehouse.migrate import MigrationError, migrate
+from etl.warehouse.migrate import MigrationError, migrate, migration_objects, reset_tables
 from etl.warehouse.queries import MIGRATIONS_DIR, migration_files
+from tests.factories import throwaway_database
 
 
 @pytest.fixture
@@ -93,3 +96,60 @@ def test_every_user_facing_table_and_column_has_a_comment(database_url: str) -> 
         conn.close()
     assert uncommented_columns == []
     assert uncommented_tables == []
+
+
+# Everything in the current schema that is not dropped with a table: relations (sequences of identity and
+# serial columns excepted), functions and procedures, and types of one's own (enums, domains, ranges,
+# composites).
+SCHEMA_OBJECTS = """
+select case c.relkind when 'v' then 'view' when 'm' then 'materialized view' when 'S' then 'sequence'
+       else 'table' end, c.relname
+from pg_class c
+where c.relnamespace = current_schema()::regnamespace and c.relkind in ('r', 'p', 'v', 'm', 'S')
+  and not exists (
+      select from pg_depend d
+      where d.classid = 'pg_class'::regclass and d.objid = c.oid and d.deptype in ('a', 'i')
+  )
+union all
+select case p.prokind when 'p' then 'procedure' else 'function' end, p.proname
+from pg_proc p
+where p.pronamespace = current_schema()::regnamespace
+union all
+select case t.typtype when 'd' then 'domain' else 'type' end, t.typname
+from pg_type t
+left join pg_class c on c.oid = t.typrelid
+where t.typnamespace = current_schema()::regnamespace
+  and (t.typtype in ('d', 'e', 'r') or (t.typtype = 'c' and c.relkind = 'c'))
+"""
+
+
+def test_migration_objects_name_everything_a_migrated_database_holds(server_url: str) -> None:
+    with throwaway_database(server_url, "newsetl_test_objects") as url:
+        conn = connect(url)
+        try:
+            with conn, conn.cursor() as cur:
+                cur.execute(SCHEMA_OBJECTS)
+                held = set(cur.fetchall())
+        finally:
+            conn.close()
+    assert held == set(migration_objects())
+
+
+def test_reset_tables_fails_and_changes_nothing_when_an_object_of_ones_own_depends_on_the_warehouse(
+    server_url: str,
+) -> None:
+    with throwaway_database(server_url, "newsetl_test_reset") as url:
+        conn = connect(url)
+        try:
+            with conn, conn.cursor() as cur:
+                cur.execute("insert into sources (source_name, base_url, language) values ('x', 'http://x/', 'de')")
+                cur.execute("create view my_report as select count(*) as articles from articles")
+            with pytest.raises(psycopg2.errors.DependentObjectsStillExist):
+                reset_tables(url)
+            with conn, conn.cursor() as cur:
+                cur.execute("select source_name from sources")
+                assert cur.fetchall() == [("x",)]
+                cur.execute("select articles from my_report")
+                assert cur.fetchall() == [(0,)]
+        finally:
+            conn.close()
