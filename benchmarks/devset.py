@@ -12,8 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from etl.dedup.within_article import unique_paragraphs
-from etl.extract import extract
+from etl.pipeline.workers import read_page
 
 REPO = Path(__file__).resolve().parent.parent
 DEVSET_DIRS = (REPO.parent / "shared" / "extraction-devset", Path("/work/shared/extraction-devset"))
@@ -56,5 +55,5 @@ def load_devset(directory: Path) -> Iterator[DevPage]:
 
 def stored_text(html: str, url: str | None) -> str:
     """What the warehouse stores for a page: extracted paragraphs, repeats removed, joined by newlines."""
-    paragraphs = unique_paragraphs(extract(html, url=url).paragraphs).paragraphs
+    paragraphs = read_page(html, url=url).unique.paragraphs
     return "\n".join(paragraph.text for paragraph in paragraphs)

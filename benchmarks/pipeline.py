@@ -52,8 +52,8 @@ STAGES = (
     "extract_s",
     "dedup_s",
     "load_s",
-    "neardup_s",
-    "stories_s",
+    "near_duplicates_s",
+    "copies_s",
     "search_s",
     "boilerplate_s",
 )

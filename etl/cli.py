@@ -24,17 +24,14 @@ from typing import TYPE_CHECKING
 
 from etl.config import ConfigError, Settings, load_settings
 from etl.dates import day_start
-from etl.dedup.within_article import unique_paragraphs
-from etl.extract import extract
-from etl.records import Interval, Source
+from etl.extract.charset import charset_of, decode_html
+from etl.records import Failure, FetchedPage, Interval, Source
 from etl.warehouse.connection import connect, redacted
 from etl.warehouse.embedded import delete_embedded, local_warehouse_url, psql_command, stop_embedded
 from etl.warehouse.migrate import migrate, reset_tables
 
 if TYPE_CHECKING:
     from etl.demo_site.content import SiteConfig
-
-logger = logging.getLogger("etl")
 
 
 def parse_bound(text: str) -> datetime:
@@ -165,7 +162,7 @@ def _run_each(settings: Settings, args: argparse.Namespace, *, reprocess: bool) 
 
 
 def _fetch(settings: Settings, args: argparse.Namespace) -> int:
-    from etl.crawl.fetch import Fetcher, fetch_record
+    from etl.crawl.fetch import Fetcher
     from etl.crawl.urls import host_of
     from etl.sources import find_source, load_sources
 
@@ -185,10 +182,38 @@ def _fetch(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def fetch_record(url: str, result: FetchedPage | Failure, elapsed_s: float) -> dict[str, object]:
+    """The stable JSON contract of ``python -m etl fetch``: one object per URL."""
+    if isinstance(result, Failure):
+        return {
+            "url": url,
+            "final_url": None,
+            "status": result.http_status,
+            "ok": False,
+            "reason": result.reason,
+            "bytes": 0,
+            "charset": None,
+            "elapsed_s": round(elapsed_s, 3),
+        }
+    return {
+        "url": url,
+        "final_url": result.final_url,
+        "status": result.status,
+        "ok": True,
+        "reason": None,
+        "bytes": len(result.content),
+        "charset": decode_html(result.content, charset_of(result.content_type)).charset,
+        "elapsed_s": round(elapsed_s, 3),
+    }
+
+
 def _extract(settings: Settings, args: argparse.Namespace) -> int:
+    from etl.pipeline.workers import read_page
+
     for path in args.files:
-        found = extract(path.read_bytes(), url=args.url)
-        paragraphs = [p.text for p in unique_paragraphs(found.paragraphs).paragraphs]
+        page = read_page(path.read_bytes(), url=args.url)
+        found = page.found
+        paragraphs = [p.text for p in page.unique.paragraphs]
         record = {
             "url": found.url,
             "title": found.title,

@@ -6,6 +6,9 @@ tested with hand-built values. Failures are values too (``Failure``), never exce
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -135,7 +138,6 @@ class StageCounts:
     fetch_failed: int = 0
     extract_failed: int = 0
     articles_extracted: int = 0
-    out_of_interval: int = 0
     paragraphs_extracted: int = 0
     paragraphs_repeated: int = 0
     articles_loaded: int = 0
@@ -145,10 +147,11 @@ class StageCounts:
 class StageTimes:
     """Seconds each stage was busy in one run; stages overlap, so they add up to more than the wall time.
 
-    ``fetch_s`` is the fetch thread's time (requests, conditional-GET lookups, archive writes),
-    ``extract_s`` and ``dedup_s`` the extraction workers' time summed over pages, ``load_s`` the COPY and
-    merge transactions; the cross-article steps: ``neardup_s``, ``stories_s`` and ``search_s`` after each
-    batch, ``boilerplate_s`` after the run.
+    ``fetch_s`` is the fetch thread's time (requests, conditional-GET lookups), ``archive_s`` its writes to
+    the raw archive, ``extract_s`` and ``dedup_s`` the extraction workers' time summed over pages,
+    ``load_s`` the COPY and merge transactions; the cross-article steps: ``near_duplicates_s``,
+    ``copies_s`` and ``search_s`` after each batch, ``boilerplate_s`` after the run. Each stage adds its own
+    time (``timed``), so a new stage is one field here and one ``with`` where it runs.
     """
 
     discover_s: float = 0.0
@@ -157,8 +160,19 @@ class StageTimes:
     extract_s: float = 0.0
     dedup_s: float = 0.0
     load_s: float = 0.0
-    neardup_s: float = 0.0
-    stories_s: float = 0.0
+    near_duplicates_s: float = 0.0
+    copies_s: float = 0.0
     search_s: float = 0.0
     boilerplate_s: float = 0.0
     wall_s: float = 0.0
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        """Add the block's wall time to the field ``stage`` (``"load_s"``); an unknown name is a bug."""
+        if not hasattr(self, stage):
+            raise AttributeError(f"StageTimes has no stage {stage!r}")
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            setattr(self, stage, getattr(self, stage) + time.perf_counter() - started)

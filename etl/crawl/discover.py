@@ -31,6 +31,7 @@ from lxml import etree
 
 from etl.crawl.urls import canonical_url, is_allowed
 from etl.dates import day_start, parse_datetime
+from etl.reasons import Reason
 from etl.records import DiscoveredUrl, Failure, FetchedPage, Interval, Source
 
 logger = logging.getLogger(__name__)
@@ -125,12 +126,12 @@ def _parse_xml(source: Source, url: str, content: bytes) -> etree._Element:
         unpacker = zlib.decompressobj(wbits=31)
         content = unpacker.decompress(content, _MAX_SITEMAP_BYTES + 1)
         if len(content) > _MAX_SITEMAP_BYTES:
-            raise DiscoveryError(_failure(source, url, "too_large", f"over {_MAX_SITEMAP_BYTES} bytes unpacked"))
+            raise DiscoveryError(_failure(source, url, Reason.TOO_LARGE, f"over {_MAX_SITEMAP_BYTES} bytes unpacked"))
     try:
         parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
         return etree.fromstring(content, parser)
     except etree.XMLSyntaxError as exc:
-        raise DiscoveryError(_failure(source, url, "bad_xml", str(exc))) from exc
+        raise DiscoveryError(_failure(source, url, Reason.BAD_XML, str(exc))) from exc
 
 
 def _entries(root: etree._Element, kind: str) -> Iterator[tuple[str, datetime | None]]:
@@ -152,7 +153,7 @@ def _rss(source: Source, interval: Interval, get: Getter) -> Iterator[Discovered
     assert source.feed_url is not None
     feed = feedparser.parse(_document(get, source.feed_url))
     if feed.bozo and not feed.entries:
-        raise DiscoveryError(_failure(source, source.feed_url, "bad_feed", str(feed.get("bozo_exception", ""))))
+        raise DiscoveryError(_failure(source, source.feed_url, Reason.BAD_FEED, str(feed.get("bozo_exception", ""))))
     for entry in feed.entries:
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         link = entry.get("link")

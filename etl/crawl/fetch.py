@@ -44,30 +44,13 @@ from etl.config import FetchSettings
 from etl.crawl.ratelimit import HostRateLimiter
 from etl.crawl.robots import RobotsRules, rules_from_response
 from etl.crawl.urls import canonical_url, host_of, is_allowed
-from etl.extract.charset import decode_html
+from etl.reasons import RETRY_STATUSES, Reason, http_reason
 from etl.records import Failure, FetchedPage, Source
 
 logger = logging.getLogger(__name__)
 
-RETRY_STATUSES = (429, 500, 502, 503, 504)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 _READ_CHUNK = 65536
-_RETRYABLE_REASONS = frozenset(
-    {"timeout", "connection_error", "truncated", "robots_unavailable", "host_deferred", "too_many_retries"}
-)
-
-
-def is_retryable(reason: str) -> bool:
-    """Whether a later run may succeed where this failure happened (a pure policy)."""
-    if reason in _RETRYABLE_REASONS:
-        return True
-    status = reason.removeprefix("http_")
-    return status.isdigit() and int(status) in RETRY_STATUSES
-
-
-def retryable_reasons() -> list[str]:
-    """Every retryable reason, for SQL that selects failures to retry."""
-    return sorted(_RETRYABLE_REASONS | {f"http_{status}" for status in RETRY_STATUSES})
 
 
 def retry_after_s(header: str | None) -> float | None:
@@ -101,9 +84,6 @@ class Fetcher:
         """Why robots.txt of the URL's origin keeps us from fetching it now, or None."""
         return self._rules(url).refusal(url, self.settings.user_agent, self.settings.max_crawl_delay_s)
 
-    def allowed_by_robots(self, url: str) -> bool:
-        return self.robots_refusal(url) is None
-
     def _rules(self, url: str) -> RobotsRules:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
@@ -128,7 +108,7 @@ class Fetcher:
         conditional, and a 304 returns it (``not_modified``) instead of a new body.
         """
         if not is_allowed(url, self.allowed_hosts):
-            return self._failure(url, "offsite_url", None, url)
+            return self._failure(url, Reason.OFFSITE_URL, None, url)
         refusal = self.robots_refusal(url)
         if refusal is not None:
             return self._failure(url, refusal, None)
@@ -143,16 +123,16 @@ class Fetcher:
         try:
             for _hop in range(self.settings.max_redirects + 1):
                 if not is_allowed(current, self.allowed_hosts):
-                    reason = "offsite_redirect" if current != url else "offsite_url"
+                    reason = Reason.OFFSITE_REDIRECT if current != url else Reason.OFFSITE_URL
                     return self._failure(url, reason, None, current)
                 if current != url and expect_html and (refusal := self.robots_refusal(current)):
                     return self._failure(url, refusal, None, current)
                 deferred = self._deferred.get(host_of(current))
                 if deferred is not None:
-                    return self._failure(url, "host_deferred", None, deferred)
+                    return self._failure(url, Reason.HOST_DEFERRED, None, deferred)
                 self.limiter.wait(host_of(current), self._delay(current))
                 if time.monotonic() > deadline:
-                    return self._failure(url, "timeout", None, "total deadline passed before the request")
+                    return self._failure(url, Reason.TIMEOUT, None, "total deadline passed before the request")
                 headers = _conditional_headers(previous) if current == url else {}
                 timeout = (self.settings.connect_timeout_s, self.settings.read_timeout_s)
                 with self.session.get(
@@ -161,21 +141,21 @@ class Fetcher:
                     if response.is_redirect:
                         target = urljoin(current, response.headers["Location"])
                         if canonical_url(target) in seen:
-                            return self._failure(url, "redirect_loop", response.status_code, target)
+                            return self._failure(url, Reason.REDIRECT_LOOP, response.status_code, target)
                         seen.add(canonical_url(target))
                         current = target
                         continue
                     return self._outcome(url, response, expect_html, previous, started, deadline)
-            return self._failure(url, "too_many_redirects", None, f"more than {self.settings.max_redirects}")
+            return self._failure(url, Reason.TOO_MANY_REDIRECTS, None, f"more than {self.settings.max_redirects}")
         except requests.exceptions.RetryError as exc:
-            return self._failure(url, "too_many_retries", None, str(exc))
+            return self._failure(url, Reason.TOO_MANY_RETRIES, None, str(exc))
         except requests.exceptions.Timeout as exc:
-            return self._failure(url, "timeout", None, str(exc))
+            return self._failure(url, Reason.TIMEOUT, None, str(exc))
         except requests.exceptions.ConnectionError as exc:
-            reason = "timeout" if _is_read_timeout(exc) else "connection_error"
+            reason = Reason.TIMEOUT if _is_read_timeout(exc) else Reason.CONNECTION_ERROR
             return self._failure(url, reason, None, str(exc))
         except requests.exceptions.RequestException as exc:
-            return self._failure(url, "request_error", None, str(exc))
+            return self._failure(url, Reason.REQUEST_ERROR, None, str(exc))
 
     def _outcome(
         self,
@@ -190,10 +170,10 @@ class Fetcher:
         if status == 304 and previous is not None:
             return replace(previous, requested_url=url, not_modified=True, elapsed_s=time.monotonic() - started)
         if status != 200:
-            return self._failure(url, f"http_{status}", status, self._defer_if_asked(response))
+            return self._failure(url, http_reason(status), status, self._defer_if_asked(response))
         content_type = response.headers.get("Content-Type", "")
         if expect_html and content_type and not content_type.lower().startswith(_HTML_TYPES):
-            return self._failure(url, "not_html", status, content_type)
+            return self._failure(url, Reason.NOT_HTML, status, content_type)
         body, problem = read_limited(response, self.settings.max_bytes, deadline)
         if problem is not None:
             return self._failure(url, problem, status, f"after {len(body)} bytes")
@@ -320,48 +300,14 @@ def read_limited(response: requests.Response, max_bytes: int, deadline: float) -
         while chunk := response.raw.read1(_READ_CHUNK, decode_content=True):
             size += len(chunk)
             if size > max_bytes:
-                return b"".join(chunks), "too_large"
+                return b"".join(chunks), Reason.TOO_LARGE
             chunks.append(chunk)
             if time.monotonic() > deadline:
-                return b"".join(chunks), "timeout"
+                return b"".join(chunks), Reason.TIMEOUT
     except ReadTimeoutError:
-        return b"".join(chunks), "timeout"
+        return b"".join(chunks), Reason.TIMEOUT
     except ProtocolError:
-        return b"".join(chunks), "truncated"
+        return b"".join(chunks), Reason.TRUNCATED
     except DecodeError:
-        return b"".join(chunks), "bad_encoding"
+        return b"".join(chunks), Reason.BAD_ENCODING
     return b"".join(chunks), None
-
-
-def charset_of(content_type: str) -> str | None:
-    """The charset parameter of a Content-Type header, if it names one."""
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.strip().lower() == "charset" and value.strip("\"' "):
-            return value.strip("\"' ")
-    return None
-
-
-def fetch_record(url: str, result: FetchedPage | Failure, elapsed_s: float) -> dict[str, object]:
-    """The stable JSON contract of ``python -m etl fetch``: one object per URL."""
-    if isinstance(result, Failure):
-        return {
-            "url": url,
-            "final_url": None,
-            "status": result.http_status,
-            "ok": False,
-            "reason": result.reason,
-            "bytes": 0,
-            "charset": None,
-            "elapsed_s": round(elapsed_s, 3),
-        }
-    return {
-        "url": url,
-        "final_url": result.final_url,
-        "status": result.status,
-        "ok": True,
-        "reason": None,
-        "bytes": len(result.content),
-        "charset": decode_html(result.content, charset_of(result.content_type)).charset,
-        "elapsed_s": round(elapsed_s, 3),
-    }

@@ -1,7 +1,7 @@
 """Which URLs a run fetches besides those it discovered: earlier failures worth another attempt.
 
 Reads ``FetchSettings.max_attempts``. A URL whose latest fetch failed for a retryable reason
-(``etl.crawl.fetch.is_retryable``: timeout, 5xx, 429, ...) and has no page stored since is fetched again by the
+(``etl.reasons.RETRYABLE``: timeout, 5xx, 429, ...) and has no page stored since is fetched again by the
 next run of its source, whatever that run's interval, until it has failed ``max_attempts`` times; then it
 is given up, and skipped even when discovery finds it again.
 """
@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import psycopg2.extensions
 
-from etl.crawl.fetch import retryable_reasons
+from etl.reasons import retryable_reasons
 from etl.warehouse.queries import query
 
 

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 
 from protego import Protego
 
-_ALLOW_ALL_REASONS = frozenset({"offsite_redirect", "redirect_loop", "too_many_redirects", "too_large"})
-_NETWORK_REASONS = frozenset({"timeout", "connection_error", "truncated"})
+from etl.reasons import Reason
+
+_ALLOW_ALL_REASONS = frozenset(
+    {Reason.OFFSITE_REDIRECT, Reason.REDIRECT_LOOP, Reason.TOO_MANY_REDIRECTS, Reason.TOO_LARGE}
+)
+_NETWORK_REASONS = frozenset({Reason.TIMEOUT, Reason.CONNECTION_ERROR, Reason.TRUNCATED})
 
 
 @dataclass(frozen=True)
@@ -32,9 +36,9 @@ class RobotsRules:
         if self.parser is None:
             return None
         if not self.parser.can_fetch(url, user_agent):
-            return "robots_disallowed"
+            return Reason.ROBOTS_DISALLOWED
         if self.crawl_delay(user_agent) > max_crawl_delay_s:
-            return "crawl_delay_too_long"
+            return Reason.CRAWL_DELAY_TOO_LONG
         return None
 
     def crawl_delay(self, user_agent: str) -> float:

@@ -10,7 +10,6 @@ workers converge on the same rows.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,7 +19,7 @@ from etl.config import DedupSettings
 from etl.dedup.boilerplate import refresh_boilerplate
 from etl.dedup.copies import link_article_duplicates
 from etl.dedup.near_duplicates import link_near_duplicates
-from etl.records import DedupedArticle
+from etl.records import DedupedArticle, StageTimes
 from etl.warehouse.search import index_articles
 
 logger = logging.getLogger(__name__)
@@ -31,33 +30,28 @@ class BatchLinks:
     """What the cross-article steps wrote for one batch."""
 
     near_duplicates: int
-    article_duplicates: int
+    copies: int
     indexed: int
-    near_duplicates_s: float = 0.0
-    article_duplicates_s: float = 0.0
-    indexed_s: float = 0.0
 
 
 def after_batch(
-    conn: psycopg2.extensions.connection, settings: DedupSettings, articles: Sequence[DedupedArticle]
+    conn: psycopg2.extensions.connection,
+    settings: DedupSettings,
+    articles: Sequence[DedupedArticle],
+    times: StageTimes | None = None,
 ) -> BatchLinks:
-    """Link near-duplicate paragraphs and duplicate articles of a loaded batch, and index it for search."""
+    """Link near-duplicate paragraphs and copies of a loaded batch, and index it for search; each step adds
+    its seconds to ``times`` (``near_duplicates_s``, ``copies_s``, ``search_s``) when given."""
+    times = times if times is not None else StageTimes()
     paragraphs = {p.key: p.text for item in articles for p in item.paragraphs}
     urls = sorted({item.article.url for item in articles})
-    started = time.perf_counter()
-    near_duplicates = link_near_duplicates(conn, settings, paragraphs.items())
-    linked = time.perf_counter()
-    article_duplicates = link_article_duplicates(conn, settings, urls)
-    copies_found = time.perf_counter()
-    indexed = index_articles(conn, urls)
-    links = BatchLinks(
-        near_duplicates=near_duplicates,
-        article_duplicates=article_duplicates,
-        indexed=indexed,
-        near_duplicates_s=linked - started,
-        article_duplicates_s=copies_found - linked,
-        indexed_s=time.perf_counter() - copies_found,
-    )
+    with times.timed("near_duplicates_s"):
+        near_duplicates = link_near_duplicates(conn, settings, paragraphs.items())
+    with times.timed("copies_s"):
+        copies = link_article_duplicates(conn, settings, urls)
+    with times.timed("search_s"):
+        indexed = index_articles(conn, urls)
+    links = BatchLinks(near_duplicates=near_duplicates, copies=copies, indexed=indexed)
     logger.debug("batch links: %s", links)
     return links
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from etl.extract.charset import decode_html
-from etl.extract.content import is_boilerplate, link_density, main_text
+from etl.extract.content import is_page_chrome, link_density, main_text
 from etl.extract.language import detect_language
 from etl.extract.metadata import read_metadata
 from etl.extract.parse import parse_html
 
-__all__ = ["Extracted", "extract", "is_boilerplate", "link_density"]
+__all__ = ["Extracted", "extract", "is_page_chrome", "link_density"]
 
 
 @dataclass(frozen=True)

@@ -78,3 +78,12 @@ def codec_name(label: str | None) -> str | None:
         return codecs.lookup(cleaned).name
     except LookupError:
         return None
+
+
+def charset_of(content_type: str) -> str | None:
+    """The charset parameter of a Content-Type header, if it names one."""
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.strip().lower() == "charset" and value.strip("\"' "):
+            return value.strip("\"' ")
+    return None

@@ -178,7 +178,7 @@ def is_chrome(tag: Tag) -> bool:
     return not words.isdisjoint(_CHROME_WORDS) and words.isdisjoint(_LAYOUT_WORDS) and not _BODY_RE.search(names)
 
 
-def is_boilerplate(tag: Tag) -> bool:
+def is_page_chrome(tag: Tag) -> bool:
     """Whether the element is page chrome by its role, visibility, class or id (either verdict above)."""
     if tag.name in _NEVER_CHROME_TAGS:
         return False

@@ -14,10 +14,10 @@ from dataclasses import replace
 from bs4 import BeautifulSoup, Tag
 
 from etl.extract.blocks import Block, Layout, inline_text, read_blocks
-from etl.extract.chrome import is_boilerplate
+from etl.extract.chrome import is_page_chrome
 from etl.extract.score import best_span, trimmed
 
-__all__ = ["is_boilerplate", "keep_block", "link_density", "main_text"]
+__all__ = ["is_page_chrome", "keep_block", "link_density", "main_text"]
 
 MAX_LINK_DENSITY = 0.8
 """A block with more of its text in links than this is a link list (related stories, tags, menus)."""

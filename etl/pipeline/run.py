@@ -25,7 +25,6 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -41,6 +40,7 @@ from etl.crawl.retries import failed_urls, plan_urls
 from etl.dedup.after_batch import after_batch, after_run
 from etl.pipeline.streams import run_ahead
 from etl.pipeline.workers import ExtractOutcome, WorkerStartError, extract_page, extraction_executor, job_for
+from etl.reasons import Reason
 from etl.records import DedupedArticle, Failure, FetchedPage, Interval, Source, StageCounts, StageTimes
 from etl.sources import find_source, identity_url, load_sources, request_url
 from etl.warehouse.archive import archived_pages, latest_pages, store_pages
@@ -171,6 +171,27 @@ def run_source(
         return _run_source(settings, source_name, interval, pool, dag_run_id, reprocess)
 
 
+@dataclass
+class Run:
+    """One run of one source over one interval, as every stage of it sees it: what to read, where to write,
+    and the counters and timers each stage adds to."""
+
+    settings: Settings
+    source: Source
+    interval: Interval
+    run_id: int
+    conn: psycopg2.extensions.connection
+    """The run's own connection: it holds the interval's advisory lock and the run row's lock."""
+    pool: Executor
+    counts: StageCounts = field(default_factory=StageCounts)
+    times: StageTimes = field(default_factory=StageTimes)
+
+    def summary(self, status: str) -> RunSummary:
+        return RunSummary(
+            self.run_id, self.source.name, self.interval.start, self.interval.end, status, self.counts, self.times
+        )
+
+
 def _run_source(
     settings: Settings,
     source_name: str,
@@ -181,96 +202,78 @@ def _run_source(
 ) -> RunSummary:
     started = time.perf_counter()
     source = find_source(load_sources(settings), source_name)
-    url = warehouse_url(settings)
-    conn = connect(url)
+    conn = connect(warehouse_url(settings))
     try:
         register_source(conn, source)
         _lock_interval(conn, source, interval)
-        run_id = _start_run(conn, source, interval, dag_run_id)
-        counts = StageCounts()
-        timings = StageTimes()
+        run = Run(settings, source, interval, _start_run(conn, source, interval, dag_run_id), conn, pool)
         logger.info(
-            "run %s: %s for [%s, %s)", run_id, source.name, interval.start.isoformat(), interval.end.isoformat()
+            "run %s: %s for [%s, %s)", run.run_id, source.name, interval.start.isoformat(), interval.end.isoformat()
         )
         try:
             if reprocess:
-                batches = _chunks(archived_pages(conn, source.name, interval), settings.load_batch_size)
-                _extract_and_load(settings, source, conn, run_id, pool, _counted(batches, counts), counts, timings)
+                archived = _chunks(archived_pages(conn, source.name, interval), settings.load_batch_size)
+                _extract_and_load(run, _counted(archived, run.counts))
             else:
-                _process(settings, source, interval, conn, url, run_id, pool, counts, timings)
-            with _timed(timings, "boilerplate_s"):
+                _process(run)
+            with run.times.timed("boilerplate_s"):
                 after_run(conn, settings.dedup, source.name)
         except BaseException as exc:
             conn.rollback()
-            _finish_run(conn, run_id, counts, "failed", f"{type(exc).__name__}: {exc}")
+            _finish_run(conn, run.run_id, run.counts, "failed", f"{type(exc).__name__}: {exc}")
             raise
-        _finish_run(conn, run_id, counts, "success", None)
-        timings.wall_s = time.perf_counter() - started
-        summary = RunSummary(run_id, source.name, interval.start, interval.end, "success", counts, timings)
+        _finish_run(conn, run.run_id, run.counts, "success", None)
+        run.times.wall_s = time.perf_counter() - started
+        summary = run.summary("success")
         logger.info("%s", summary.describe())
         return summary
     finally:
         conn.close()
 
 
-def _process(
-    settings: Settings,
-    source: Source,
-    interval: Interval,
-    conn: psycopg2.extensions.connection,
-    url: str,
-    run_id: int,
-    pool: Executor,
-    counts: StageCounts,
-    timings: StageTimes,
-) -> None:
+def _process(run: Run) -> None:
+    """Discover, then fetch (in a thread, a bounded number of batches ahead), extract and load."""
+    settings, source = run.settings, run.source
     fetcher = Fetcher(settings.fetch, source)
     try:
-        with _timed(timings, "discover_s"):
-            discovered, discovery_failures = discover(source, interval, lambda url: fetcher.get(url, expect_html=False))
-        counts.urls_discovered = len(discovered)
+        with run.times.timed("discover_s"):
+            discovered, discovery_failures = discover(
+                source, run.interval, lambda url: fetcher.get(url, expect_html=False)
+            )
+        run.counts.urls_discovered = len(discovered)
         if discovery_failures:
-            load_batch(conn, run_id, source.name, [], discovery_failures)
+            load_batch(run.conn, run.run_id, source.name, [], discovery_failures)
             if not discovered and len(discovery_failures) == len(source.discovery):
                 reasons = ", ".join(f"{f.url}: {f.reason}" for f in discovery_failures)
                 raise DiscoveryFailed(f"no discovery method of {source.name} answered ({reasons})")
-        failed = failed_urls(conn, source.name)
+        failed = failed_urls(run.conn, source.name)
         found = list(dict.fromkeys(identity_url(source, item.url) for item in discovered))
         urls, retries, given_up = plan_urls(found, failed, settings.fetch.max_attempts)
         if retries or given_up:
-            logger.info("run %s: %s retries %d URLs, gives up %d", run_id, source.name, len(retries), len(given_up))
-        batches = _fetched_batches(settings, source, url, run_id, fetcher, urls, timings)
-        _extract_and_load(
-            settings, source, conn, run_id, pool, run_ahead(batches, FETCH_AHEAD, "newsetl-fetch"), counts, timings
-        )
+            logger.info("run %s: %s retries %d URLs, gives up %d", run.run_id, source.name, len(retries), len(given_up))
+        batches = _fetched_batches(run, fetcher, urls)
+        _extract_and_load(run, run_ahead(batches, FETCH_AHEAD, "newsetl-fetch"))
     finally:
         fetcher.close()
 
 
-def _fetched_batches(
-    settings: Settings,
-    source: Source,
-    url: str,
-    run_id: int,
-    fetcher: Fetcher,
-    urls: Sequence[str],
-    timings: StageTimes,
-) -> Iterator[list[FetchedPage | Failure]]:
+def _fetched_batches(run: Run, fetcher: Fetcher, urls: Sequence[str]) -> Iterator[list[FetchedPage | Failure]]:
     """Fetch ``urls`` (identity URLs) in batches of ``Settings.load_batch_size``, each archived before it is
     handed on.
 
     Runs in the fetch thread, with a database connection of its own.
     """
-    conn = connect(url)
+    settings, source = run.settings, run.source
+    conn = connect(warehouse_url(settings))
     fetch = partial(_fetch_identity, fetcher, source)
     try:
         with ThreadPoolExecutor(max_workers=source.concurrency or settings.fetch.concurrency) as threads:
             for chunk in _chunks(urls, settings.load_batch_size):
-                with _timed(timings, "fetch_s"):
+                with run.times.timed("fetch_s"):
                     stored = latest_pages(conn, source.name, chunk)
                     pages = list(threads.map(fetch, chunk, [stored.get(u) for u in chunk]))
-                with _timed(timings, "archive_s"):
-                    store_pages(conn, run_id, source.name, [p for p in pages if isinstance(p, FetchedPage)])
+                with run.times.timed("archive_s"):
+                    store_pages(conn, run.run_id, source.name, [p for p in pages if isinstance(p, FetchedPage)])
                 yield pages
     finally:
         conn.close()
@@ -295,16 +298,7 @@ def _fetch_identity(
     return replace(result, requested_url=identity, final_url=identity_url(source, result.final_url))
 
 
-def _extract_and_load(
-    settings: Settings,
-    source: Source,
-    conn: psycopg2.extensions.connection,
-    run_id: int,
-    pool: Executor,
-    batches: Iterator[list[FetchedPage | Failure]],
-    counts: StageCounts,
-    timings: StageTimes,
-) -> None:
+def _extract_and_load(run: Run, batches: Iterator[list[FetchedPage | Failure]]) -> None:
     """Extract each batch in the worker pool while the batch before it loads: one batch is always extracting.
 
     At most ``EXTRACT_AHEAD + 1`` batches are held here, plus what the fetch thread holds.
@@ -313,12 +307,15 @@ def _extract_and_load(
     try:
         for pages in batches:
             in_flight.append(
-                [pool.submit(extract_page, job_for(source, p)) if isinstance(p, FetchedPage) else p for p in pages]
+                [
+                    run.pool.submit(extract_page, job_for(run.source, p)) if isinstance(p, FetchedPage) else p
+                    for p in pages
+                ]
             )
             if len(in_flight) > EXTRACT_AHEAD:
-                _load(settings, conn, run_id, source.name, in_flight.popleft(), counts, timings)
+                _load(run, in_flight.popleft())
         while in_flight:
-            _load(settings, conn, run_id, source.name, in_flight.popleft(), counts, timings)
+            _load(run, in_flight.popleft())
     finally:
         for batch in in_flight:
             for item in batch:
@@ -335,21 +332,14 @@ def _counted(batches: Iterator[list[FetchedPage]], counts: StageCounts) -> Itera
         yield list(batch)
 
 
-def _load(
-    settings: Settings,
-    conn: psycopg2.extensions.connection,
-    run_id: int,
-    source_name: str,
-    batch: Sequence[FetchedPage | Failure | Future[ExtractOutcome]],
-    counts: StageCounts,
-    timings: StageTimes,
-) -> None:
+def _load(run: Run, batch: Sequence[FetchedPage | Failure | Future[ExtractOutcome]]) -> None:
     """Wait for a batch's extraction, then load its articles and failures and run the cross-article steps."""
+    counts, times = run.counts, run.times
     articles: list[DedupedArticle] = []
     failures: list[Failure] = []
     for item in batch:
         if isinstance(item, Failure):
-            if item.reason == "robots_disallowed":
+            if item.reason == Reason.ROBOTS_DISALLOWED:
                 counts.robots_disallowed += 1
             else:
                 counts.fetch_failed += 1
@@ -357,8 +347,8 @@ def _load(
             continue
         outcome = item.result()
         counts.pages_fetched += 1
-        timings.extract_s += outcome.extract_s
-        timings.dedup_s += outcome.dedup_s
+        times.extract_s += outcome.extract_s
+        times.dedup_s += outcome.dedup_s
         if outcome.failure is not None:
             counts.extract_failed += 1
             failures.append(outcome.failure)
@@ -367,16 +357,13 @@ def _load(
             counts.paragraphs_extracted += outcome.paragraphs_extracted
             counts.paragraphs_repeated += outcome.article.repeats_removed
             articles.append(outcome.article)
-    with _timed(timings, "load_s"):
-        result = load_batch(conn, run_id, source_name, articles, failures)
-    links = after_batch(conn, settings.dedup, articles)
-    timings.neardup_s += links.near_duplicates_s
-    timings.stories_s += links.article_duplicates_s
-    timings.search_s += links.indexed_s
+    with times.timed("load_s"):
+        result = load_batch(run.conn, run.run_id, run.source.name, articles, failures)
+    after_batch(run.conn, run.settings.dedup, articles, times)
     counts.articles_loaded += result.articles
     logger.info(
         "run %s: loaded %d articles (%d new or changed), %d failures",
-        run_id,
+        run.run_id,
         result.articles,
         result.articles_changed,
         result.failures,
@@ -394,16 +381,6 @@ def _lock_interval(conn: psycopg2.extensions.connection, source: Source, interva
     with conn, conn.cursor() as cur:
         params = {"source_name": source.name, "interval_start": interval.start, "interval_end": interval.end}
         cur.execute(query("lock_source_interval"), params)
-
-
-@contextmanager
-def _timed(timings: StageTimes, stage: str) -> Iterator[None]:
-    """Add the block's wall time to ``timings.<stage>``."""
-    started = time.perf_counter()
-    try:
-        yield
-    finally:
-        setattr(timings, stage, getattr(timings, stage) + time.perf_counter() - started)
 
 
 def _start_run(conn: psycopg2.extensions.connection, source: Source, interval: Interval, dag_run_id: str | None) -> int:

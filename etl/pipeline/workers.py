@@ -34,9 +34,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import ParamSpec, TypeVar
 
-from etl.crawl.fetch import charset_of
-from etl.dedup.within_article import dedup_article
-from etl.extract import extract
+from etl.dedup.within_article import UniqueParagraphs, unique_paragraphs
+from etl.extract import Extracted, extract
+from etl.extract.charset import charset_of
+from etl.reasons import Reason
 from etl.records import Article, DedupedArticle, Failure, FetchedPage, Source
 
 logger = logging.getLogger(__name__)
@@ -93,16 +94,44 @@ def job_for(source: Source, page: FetchedPage) -> ExtractJob:
     )
 
 
+@dataclass(frozen=True)
+class ReadPage:
+    """One page read as the warehouse stores it: the extractor's result, its paragraphs kept once each, and
+    the seconds each step took."""
+
+    found: Extracted
+    unique: UniqueParagraphs
+    extract_s: float
+    dedup_s: float
+
+
+def read_page(
+    content: bytes | str, *, url: str | None, charset: str | None = None, selector: str | None = None
+) -> ReadPage:
+    """Extract a page's metadata and main text, then keep each paragraph once at its first position: the one
+    place extract-then-dedup is written (the pipeline's workers, ``python -m etl extract``, the benchmarks).
+
+    Raises what the extractor raises; ``extract_page`` turns that into a failure value."""
+    started = time.perf_counter()
+    found = extract(content, url=url, charset=charset, selector=selector)
+    extracted = time.perf_counter()
+    unique = unique_paragraphs(found.paragraphs)
+    return ReadPage(found, unique, extracted - started, time.perf_counter() - extracted)
+
+
 def extract_page(job: ExtractJob) -> ExtractOutcome:
     """Extract and deduplicate one page; a parser error or an empty main text is a failure value."""
     started = time.perf_counter()
     try:
-        found = extract(job.content, url=job.final_url, charset=charset_of(job.content_type), selector=job.selector)
+        page = read_page(job.content, url=job.final_url, charset=charset_of(job.content_type), selector=job.selector)
     except Exception as exc:  # a parser bug on one page must not cost the run
         logger.exception("extracting %s failed", job.final_url)
-        failure = _failure(job, "parse_error", f"{type(exc).__name__}: {exc}")
+        failure = _failure(job, Reason.PARSE_ERROR, f"{type(exc).__name__}: {exc}")
         return ExtractOutcome(None, failure, 0, time.perf_counter() - started, 0.0)
-    extracted = time.perf_counter()
+    found, unique = page.found, page.unique
+    if not unique.paragraphs:
+        failure = _failure(job, Reason.NO_TEXT, "no main-text paragraphs found")
+        return ExtractOutcome(None, failure, 0, page.extract_s, page.dedup_s)
     article = Article(
         source=job.source,
         url=found.url or job.final_url,
@@ -114,12 +143,8 @@ def extract_page(job: ExtractJob) -> ExtractOutcome:
         fetched_at=job.fetched_at,
         paragraphs=found.paragraphs,
     )
-    deduped = dedup_article(article)
-    done = time.perf_counter()
-    if not deduped.paragraphs:
-        failure = _failure(job, "no_text", "no main-text paragraphs found")
-        return ExtractOutcome(None, failure, 0, extracted - started, done - extracted)
-    return ExtractOutcome(deduped, None, len(article.paragraphs), extracted - started, done - extracted)
+    deduped = DedupedArticle(article, unique.paragraphs, unique.repeats_removed, unique.body_hash)
+    return ExtractOutcome(deduped, None, len(found.paragraphs), page.extract_s, page.dedup_s)
 
 
 def _failure(job: ExtractJob, reason: str, detail: str) -> Failure:

@@ -11,9 +11,9 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 
 from etl.config import FetchSettings
-from etl.crawl.fetch import Fetcher, charset_of
+from etl.crawl.fetch import Fetcher
 from etl.crawl.robots import rules_from_response
-from etl.extract.charset import decode_html
+from etl.extract.charset import charset_of, decode_html
 from etl.records import Failure, FetchedPage, Source
 from tests.hostile_server import (
     BLACK_HOLE_PATH,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from etl.crawl.fetch import is_retryable
 from etl.crawl.retries import plan_urls
+from etl.reasons import is_retryable
 
 
 @pytest.mark.parametrize(

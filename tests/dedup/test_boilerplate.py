@@ -50,7 +50,7 @@ def load_days(conn: psycopg2.extensions.connection, days: list[date]) -> None:
         refresh_boilerplate(conn, SETTINGS, SOURCE.name)
 
 
-def test_a_recurring_line_is_boilerplate_with_counts_and_days(db: psycopg2.extensions.connection) -> None:
+def test_a_recurring_line_is_page_chrome_with_counts_and_days(db: psycopg2.extensions.connection) -> None:
     load_days(db, DAYS)
     assert marks(db) == [(SOURCE.name, paragraph_key(SUBSCRIBE).hex(), 8, 4, DAYS[0], DAYS[-1])]
 

@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 
 from etl.dedup.normalise import normalise
 from etl.demo_site.content import DemoSite, build_site
-from etl.extract import Extracted, extract, is_boilerplate, link_density
+from etl.extract import Extracted, extract, is_page_chrome, link_density
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "extract"
 GOLDEN = sorted(p.stem for p in FIXTURES.glob("*.html"))
@@ -96,9 +96,9 @@ def test_site_selector_overrides_automatic_detection() -> None:
         ("<div>x</div>", False),
     ],
 )
-def test_is_boilerplate(markup: str, chrome: bool) -> None:
+def test_is_page_chrome(markup: str, chrome: bool) -> None:
     tag = BeautifulSoup(markup, "lxml").find("div") or BeautifulSoup(markup, "lxml").find("section")
-    assert is_boilerplate(tag) is chrome
+    assert is_page_chrome(tag) is chrome
 
 
 def test_link_density() -> None:

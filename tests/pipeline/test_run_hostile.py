@@ -13,8 +13,8 @@ import psycopg2
 import pytest
 
 from etl.config import Settings
-from etl.crawl.fetch import is_retryable
 from etl.pipeline.run import run_source
+from etl.reasons import is_retryable
 from etl.records import Interval
 from tests.conftest import stored_paragraphs
 from tests.hostile_server import FAULTS, FLAKY, FLAKY_PARAGRAPHS, GOOD, HostileServer
