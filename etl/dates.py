@@ -41,9 +41,10 @@ def parse_datetime(text: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
     except ValueError:
-        parsed = _dateutil_complete(text)
-        if parsed is None:
+        completed = _dateutil_complete(text)
+        if completed is None:
             return None
+        parsed = completed
     return _in_utc(parsed)
 
 
@@ -162,7 +163,9 @@ def date_in_text(text: str, language: str | None = None) -> datetime | None:
 
     Without a language every known language is tried, English first.
     """
+    languages: tuple[str, ...]
     if language in TEXT_DATE_LANGUAGES:
+        assert language is not None
         languages = (language, "en") if language != "en" else ("en",)
     else:
         languages = TEXT_DATE_LANGUAGES

@@ -172,7 +172,10 @@ def _archive(source: Source, interval: Interval, get: Getter) -> Iterator[Discov
         url = source.archive_url.replace("{date}", day.isoformat())
         soup = BeautifulSoup(_document(get, url), "lxml")
         for link in soup.find_all("a", href=True):
-            target = canonical_url(urljoin(url, link["href"]))
+            href = link.get("href")
+            if not isinstance(href, str):
+                continue
+            target = canonical_url(urljoin(url, href))
             if pattern.search(target):
                 yield DiscoveredUrl(source.name, target, None, "archive")
         day += timedelta(days=1)

@@ -24,6 +24,7 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import Self
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -234,11 +235,12 @@ class PoliteRetry(Retry):
         error: Exception | None = None,
         _pool: ConnectionPool | None = None,
         _stacktrace: TracebackType | None = None,
-    ) -> Retry:
+    ) -> Self:
         header = response.headers.get("Retry-After") if response is not None else None
         wait_s = retry_after_s(header) if self.respect_retry_after_header else None
         if wait_s is not None and wait_s > self.retry_after_max:
-            raise MaxRetryError(_pool, url, ResponseError(f"Retry-After {header} exceeds the cap"))
+            # urllib3 passes the pool it has, possibly None, as here; its stubs say a pool is required.
+            raise MaxRetryError(_pool, url, ResponseError(f"Retry-After {header} exceeds the cap"))  # type: ignore[arg-type]
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import format_datetime
+from functools import partial
 from html import escape
 from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
@@ -78,8 +79,8 @@ def display_date(edition: Edition, moment: date | datetime, with_time: bool = Tr
         day=local.day,
         month=vocab["months"][local.month - 1],
         year=local.year,
-        hh=f"{local.hour:02d}" if with_time else "",
-        mm=f"{local.minute:02d}" if with_time else "",
+        hh=f"{local.hour:02d}" if with_time and isinstance(local, datetime) else "",
+        mm=f"{local.minute:02d}" if with_time and isinstance(local, datetime) else "",
     )
 
 
@@ -441,6 +442,10 @@ def _listing_page(
     return _document(site, edition, heading, head, main)
 
 
+def _in_section(entry: Entry, section: object) -> bool:
+    return entry.section == section
+
+
 def _newest(entries: Sequence[Entry], count: int, keep: Callable[[Entry], bool] = lambda entry: True) -> list[Entry]:
     picked = []
     for entry in reversed(entries):
@@ -589,7 +594,7 @@ def _edition_response(site: DemoSite, edition: Edition, path: str, base_url: str
             return _html(200, _document(site, edition, chrome[page], "", main))
     for section in edition.sections:
         if rest == f"{section.slug}/":
-            entries = _newest(site.listed_entries(edition.name), LISTING_SIZE, lambda e, s=section: e.section == s)
+            entries = _newest(site.listed_entries(edition.name), LISTING_SIZE, partial(_in_section, section=section))
             return _html(200, _listing_page(site, edition, base_url, path, section.name, entries))
     entry = site.entry(path)
     if entry is None or entry.status == 404:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 from etl.demo_site.content import DemoSite, SiteConfig, build_site
 
@@ -54,7 +55,7 @@ def _handler(site: DemoSite, log: RequestLog | None = None) -> type[BaseHTTPRequ
         def _respond(self, with_body: bool) -> None:
             if log is not None:
                 log.add(self.path)
-            host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+            host = self.headers.get("Host") or _host_port(self.server.server_address)
             status, content_type, body = site.response(self.path, f"http://{host}")
             self.send_response(status)
             self.send_header("Content-Type", content_type)
@@ -80,7 +81,7 @@ def _handler(site: DemoSite, log: RequestLog | None = None) -> type[BaseHTTPRequ
 class _QuietServer(ThreadingHTTPServer):
     """A client that hangs up early (a fetcher giving up on a 503) is normal here, not a traceback on stderr."""
 
-    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+    def handle_error(self, request: Any, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], ConnectionError):
             logger.debug("demo site: client %s hung up", client_address)
             return
@@ -93,9 +94,14 @@ def _server(site: DemoSite, host: str, port: int, log: RequestLog | None = None)
     return server
 
 
+def _host_port(address: Any) -> str:
+    """``host:port`` of a socket address (an IPv4 or IPv6 tuple)."""
+    host, port = address[:2]
+    return f"{host}:{port}"
+
+
 def _base_url(server: ThreadingHTTPServer) -> str:
-    host, port = server.server_address[:2]
-    return f"http://{host}:{port}"
+    return f"http://{_host_port(server.server_address)}"
 
 
 @contextmanager

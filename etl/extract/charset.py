@@ -48,11 +48,11 @@ def decode_html(body: bytes, header_charset: str | None = None) -> Decoded:
         except UnicodeDecodeError:
             pass
     for label, via in ((header_charset, "header"), (meta_charset(body), "meta")):
-        name = codec_name(label)
-        if name is None:
+        codec = codec_name(label)
+        if codec is None:
             continue
         try:
-            return Decoded(body.decode(name), name, via)
+            return Decoded(body.decode(codec), codec, via)
         except UnicodeDecodeError:
             continue
     guess = from_bytes(body[:65536]).best()

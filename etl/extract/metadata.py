@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import islice
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -330,7 +331,8 @@ def _marks(tag: Tag) -> str:
     ident = attrs.get("id") or ""
     if not classes and not ident:
         return ""
-    return " ".join([*classes, ident] if isinstance(classes, list) else [str(classes), ident]).strip()
+    names = [str(name) for name in classes] if isinstance(classes, list) else [str(classes)]
+    return " ".join([*names, str(ident)]).strip()
 
 
 def _written_date(tags: list[Tag], language: str | None) -> datetime | None:
@@ -382,16 +384,27 @@ def _authors(page: _Page, ld: dict, meta: dict[str, str]) -> tuple[str, ...]:
     return unique_names(names)
 
 
+_ITEMPROP_NAME: dict[str, Any] = {"itemprop": "name"}
+
+
+def _rel(tag: Tag) -> list[str]:
+    """The link types of a ``rel`` attribute (BeautifulSoup gives a list, or a string for unknown tags)."""
+    value = tag.get("rel")
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return (value or "").split()
+
+
 def _byline_names(page: _Page) -> list[str]:
     """Names in itemprop=author, rel=author links, then the first element whose class says byline."""
     names: list[str] = []
     for tag in islice(page.with_attr("itemprop", "author"), _MAX_CANDIDATES):
-        inner = tag.find(attrs={"itemprop": "name"})
+        inner = tag.find(None, _ITEMPROP_NAME)
         value = inner.get("content") if inner is not None and inner.get("content") else _tag_text(inner or tag)
         names += names_in_byline(value) if isinstance(value, str) else []
     if names:
         return names
-    for link in islice((tag for tag in page.named("a", "link") if "author" in tag.get("rel", ())), _MAX_CANDIDATES):
+    for link in islice((tag for tag in page.named("a", "link") if "author" in _rel(tag)), _MAX_CANDIDATES):
         if name := clean_name(_tag_text(link) or ""):
             names.append(name)
     if names:
@@ -431,7 +444,7 @@ def _canonical(page: _Page, meta: dict[str, str], url: str | None) -> str | None
     if url:
         return canonical_url(url)
     og_url = meta.get("og:url")
-    link = next((tag for tag in page.named("link") if "canonical" in tag.get("rel", ()) and tag.get("href")), None)
+    link = next((tag for tag in page.named("link") if "canonical" in _rel(tag) and tag.get("href")), None)
     for value in (link["href"] if link else None, og_url):
         if isinstance(value, str) and value.strip():
             absolute = urljoin(og_url, value.strip()) if og_url else value.strip()

