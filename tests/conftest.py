@@ -1,4 +1,5 @@
-"""Shared fixtures: a real PostgreSQL (a throwaway database per session) and the real demo site.
+"""Shared fixtures: a real PostgreSQL (a throwaway database per session), the real demo site, and Airflow
+configured for a throwaway home (for tests/dags and tests/plugins).
 
 PostgreSQL is found in this order: ``NEWSETL_TEST_DATABASE_URL`` (a URL of a database on a server where
 the tests may create databases), the local server on 127.0.0.1:5432 if one answers, else an embedded
@@ -11,38 +12,29 @@ import os
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg2
 import pytest
-from psycopg2 import sql
 
-from etl.config import FetchSettings, Settings
+from etl.config import Settings
 from etl.demo_site.content import SiteConfig
 from etl.demo_site.server import RunningSite, running_demo_site
 from etl.warehouse.connection import connect
-from tests.factories import throwaway_database
+from tests.factories import (
+    DAGS_FOLDER,
+    PLUGINS_FOLDER,
+    clean_environment,
+    empty_data_tables,
+    repo_pythonpath,
+    settings_for,
+    throwaway_database,
+)
+
+if TYPE_CHECKING:
+    from airflow.dag_processing.dagbag import DagBag
 
 LOCAL_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-DEMO_ARTICLE_BASE = "http://127.0.0.1:8765"
-"""Where the warehouse files the demo site's pages whatever port a test serves it on: the demo sources'
-``canonical_base_url`` (etl/sources.toml). ``DEMO_ARTICLE_BASE + path`` is a demo article's ``articles.url``."""
-DATA_TABLES = (
-    "article_search",
-    "article_duplicates",
-    "paragraph_near_duplicates",
-    "paragraph_bands",
-    "paragraph_lsh",
-    "boilerplate_paragraphs",
-    "daily_source_stats_snapshot",
-    "fetch_failures",
-    "page_fetches",
-    "page_bodies",
-    "article_paragraphs",
-    "paragraphs",
-    "articles",
-    "pipeline_runs",
-    "sources",
-)
 
 
 def _local_server_answers() -> bool:
@@ -78,27 +70,6 @@ def database_url(server_url: str) -> Iterator[str]:
         yield url
 
 
-def empty_data_tables(url: str) -> None:
-    """Empty every data table (schema and migrations kept)."""
-    conn = connect(url)
-    try:
-        with conn, conn.cursor() as cur:
-            tables = sql.SQL(", ").join(sql.Identifier(t) for t in DATA_TABLES)
-            cur.execute(sql.SQL("truncate {} restart identity cascade").format(tables))
-    finally:
-        conn.close()
-
-
-def settings_for(database_url: str, demo_site: RunningSite, data_dir: Path) -> Settings:
-    """Settings for a pipeline run against the session database and demo site, with quick retries."""
-    return Settings(
-        database_url=database_url,
-        data_dir=data_dir,
-        demo_site_url=demo_site.base_url,
-        fetch=FetchSettings(retries=1, backoff_s=0.0, retry_after_max_s=0, connect_timeout_s=2.0, read_timeout_s=5.0),
-    )
-
-
 @pytest.fixture
 def clean_database(database_url: str) -> str:
     """The session database with every data table emptied."""
@@ -128,12 +99,33 @@ def settings(clean_database: str, demo_site: RunningSite, tmp_path: Path) -> Set
     return settings_for(clean_database, demo_site, tmp_path / "newsetl")
 
 
-def stored_paragraphs(conn: psycopg2.extensions.connection, url: str) -> list[str]:
-    """The warehouse's text of the article at ``url``: its paragraphs in position order."""
-    with conn.cursor() as cur:
-        cur.execute(
-            "select p.text from articles a join article_paragraphs ap using (article_id) "
-            "join paragraphs p using (paragraph_key) where a.url = %s order by ap.position",
-            (url,),
-        )
-        return [row[0] for row in cur]
+@pytest.fixture(scope="session")
+def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Environment for Airflow: a throwaway home, our DAGs only, no AIRFLOW or NEWSETL settings from outside."""
+    home = tmp_path_factory.mktemp("airflow_home")
+    env = clean_environment()
+    env.update(
+        AIRFLOW_HOME=str(home),
+        AIRFLOW__CORE__DAGS_FOLDER=str(DAGS_FOLDER),
+        AIRFLOW__CORE__PLUGINS_FOLDER=str(PLUGINS_FOLDER),
+        AIRFLOW__CORE__LOAD_EXAMPLES="False",
+        NEWSETL_DATA_DIR=str(home / "newsetl"),
+        PYTHONPATH=repo_pythonpath(),
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def dagbag(airflow_env: dict[str, str]) -> DagBag:
+    """The DAG folder parsed in this process, as the DAG processor parses it (Airflow first imported here)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for key in (
+            "AIRFLOW_HOME",
+            "AIRFLOW__CORE__DAGS_FOLDER",
+            "AIRFLOW__CORE__PLUGINS_FOLDER",
+            "AIRFLOW__CORE__LOAD_EXAMPLES",
+        ):
+            patch.setenv(key, airflow_env[key])
+        from airflow.dag_processing.dagbag import DagBag
+
+        return DagBag(dag_folder=DAGS_FOLDER)

@@ -8,6 +8,7 @@ A second socket that never accepts (its backlog is full) is a host whose connect
 
 from __future__ import annotations
 
+import functools
 import gzip
 import socket
 import threading
@@ -136,7 +137,10 @@ def good_body(page: GoodPage) -> bytes:
 
 
 @cache
+@functools.cache
 def gzip_bomb() -> bytes:
+    """Made once per process, before the server answers (``HostileServer``): compressing 50 MB per request
+    took longer than the fetcher's read timeout on a loaded machine, turning ``too_large`` into ``timeout``."""
     return gzip.compress(b"\0" * BOMB_DECODED_BYTES, 9)
 
 
@@ -163,6 +167,7 @@ class HostileServer:
         self.black_hole.listen(0)
         self._filler = socket.create_connection(self.black_hole.getsockname(), timeout=2)
         self.black_hole_port = self.black_hole.getsockname()[1]
+        gzip_bomb()
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

@@ -18,20 +18,16 @@ from etl.demo_site.server import RunningSite
 from etl.warehouse.connection import connect
 from etl.warehouse.migrate import migration_objects
 from etl.warehouse.queries import migration_files
-from tests.factories import throwaway_database
+from tests.factories import REPO_ROOT, SEED_PARAGRAPHS, throwaway_database
 from tests.hostile_server import HostileServer
 from tests.hostile_source import HOSTILE_FETCH, hostile_sources_file
-
-REPO = Path(__file__).resolve().parents[1]
-SEED_FILE = Path(__file__).parent / "fixtures" / "seed-belta-htp-karamay.txt"
-SEED_PARAGRAPHS = [line for line in SEED_FILE.read_text("utf-8").splitlines() if line.strip()][:5]
 
 
 def etl(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSETL_")}
     full_env.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "etl", *args], cwd=REPO, env=full_env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "etl", *args], cwd=REPO_ROOT, env=full_env, capture_output=True, text=True, timeout=300
     )
 
 

@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from etl.config import FetchSettings, QualitySettings, ScheduleSettings, load_settings
+from tests.factories import REPO_ROOT
 
-REPO = Path(__file__).resolve().parents[1]
 AIRFLOW_SERVICES = (
     "airflow-init",
     "airflow-apiserver",
@@ -45,7 +45,7 @@ def resolve(value: Any) -> Any:
 
 @pytest.fixture(scope="module")
 def compose() -> dict[str, Any]:
-    return resolve(yaml.safe_load((REPO / "docker-compose.yml").read_text()))
+    return resolve(yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text()))
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +55,7 @@ def services(compose: dict[str, Any]) -> dict[str, Any]:
 
 def newsetl_names() -> set[str]:
     """Every ``NEWSETL_*`` variable ``etl.config.load_settings`` reads."""
-    text = (REPO / "etl" / "config.py").read_text()
+    text = (REPO_ROOT / "etl" / "config.py").read_text()
     names = set(re.findall(r'"(NEWSETL_[A-Z_]+)"', text))
     for prefix, group in (("FETCH", FetchSettings), ("QUALITY", QualitySettings), ("SCHEDULE", ScheduleSettings)):
         names |= {f"NEWSETL_{prefix}_{f.name.upper()}" for f in fields(group)}
@@ -93,7 +93,7 @@ def test_references_only_services_and_volumes_it_defines(compose: dict[str, Any]
         for volume in service.get("volumes", []):
             source = volume.split(":")[0]
             if source.startswith("."):
-                assert (REPO / source).is_dir(), (name, volume)
+                assert (REPO_ROOT / source).is_dir(), (name, volume)
             else:
                 assert source in compose["volumes"], (name, volume)
 
@@ -101,12 +101,12 @@ def test_references_only_services_and_volumes_it_defines(compose: dict[str, Any]
 def test_airflow_services_build_one_image_from_this_repository(services: dict[str, Any]) -> None:
     images = {(services[name]["image"], services[name]["build"]) for name in AIRFLOW_SERVICES}
     assert images == {("newsetl-airflow:latest", ".")}
-    assert (REPO / "Dockerfile").is_file()
+    assert (REPO_ROOT / "Dockerfile").is_file()
 
 
 def test_image_is_the_pinned_airflow_with_the_library_sql_dags_and_plugins() -> None:
-    dockerfile = (REPO / "Dockerfile").read_text()
-    pinned = re.search(r"^apache-airflow==(\S+)$", (REPO / "requirements.txt").read_text(), re.M)
+    dockerfile = (REPO_ROOT / "Dockerfile").read_text()
+    pinned = re.search(r"^apache-airflow==(\S+)$", (REPO_ROOT / "requirements.txt").read_text(), re.M)
     assert pinned is not None
     assert f"FROM apache/airflow:{pinned.group(1)}-python3.11" in dockerfile
     assert "-r /opt/newsetl/requirements.txt" in dockerfile
@@ -141,7 +141,7 @@ def test_environment_names_are_settings_the_code_reads(services: dict[str, Any])
 
 
 def test_warehouse_is_a_connection_to_the_warehouse_service(services: dict[str, Any]) -> None:
-    conn_id = re.search(r'WAREHOUSE_CONN_ID = "(\w+)"', (REPO / "plugins" / "newsetl_airflow.py").read_text())
+    conn_id = re.search(r'WAREHOUSE_CONN_ID = "(\w+)"', (REPO_ROOT / "plugins" / "newsetl_airflow.py").read_text())
     assert conn_id is not None
     db = services["warehouse"]["environment"]
     for name in AIRFLOW_SERVICES:

@@ -9,7 +9,7 @@ import pytest
 
 from etl.config import ConfigError, Settings
 from etl.sources import find_source, identity_url, load_sources, request_url
-from tests.conftest import DEMO_ARTICLE_BASE
+from tests.factories import DEMO_ARTICLE_BASE
 
 
 def settings_for(tmp_path: Path, text: str) -> Settings:

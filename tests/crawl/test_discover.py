@@ -14,8 +14,8 @@ from etl.crawl.fetch import Fetcher
 from etl.demo_site.server import RunningSite
 from etl.records import Failure, FetchedPage, Interval, Source
 from etl.sources import load_sources
+from tests.factories import MAY_15
 
-MAY_15 = Interval(datetime(2025, 5, 15, tzinfo=UTC), datetime(2025, 5, 16, tzinfo=UTC))
 MAY_18 = Interval(datetime(2025, 5, 18, tzinfo=UTC), datetime(2025, 5, 19, tzinfo=UTC))
 SITE = Source(
     name="s",

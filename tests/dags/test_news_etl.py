@@ -1,39 +1,31 @@
 """The ``news_etl`` DAG: it parses, its schedule covers whole UTC days, and a run loads exactly its day.
 
 Airflow reads its configuration once, when first imported, so this module imports ``airflow`` only inside
-fixtures and tests, after pointing ``AIRFLOW_HOME`` at a throwaway directory. ``dag.test()`` runs in a
-subprocess configured by environment alone, as a worker is, against a SQLite metadata database migrated
-once per session.
+fixtures and tests, after the ``airflow_env`` fixture (tests/conftest.py) pointed ``AIRFLOW_HOME`` at a
+throwaway directory. ``dag.test()`` runs in a subprocess configured by environment alone, as a worker is,
+against a SQLite metadata database migrated once per session.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import pytest
 
 from etl.config import load_settings
-from etl.warehouse.connection import connect
+from tests.factories import DAGS_FOLDER, DAY, REPO_ROOT, expected_paths, loaded_paths
 
 if TYPE_CHECKING:
     from airflow.dag_processing.dagbag import DagBag
     from airflow.serialization.definitions.dag import SerializedDAG
 
-    from etl.demo_site.content import ArticleTruth
     from etl.demo_site.server import RunningSite
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DAGS_FOLDER = REPO_ROOT / "dags"
-PLUGINS_FOLDER = REPO_ROOT / "plugins"
-
-DAY = date(2025, 5, 15)
 MIDNIGHT = datetime(2025, 5, 15, tzinfo=UTC)
 NEXT_MIDNIGHT = MIDNIGHT + timedelta(days=1)
 
@@ -55,38 +47,6 @@ result = {
 with open(sys.argv[3], "w") as out:
     json.dump(result, out)
 """
-
-
-@pytest.fixture(scope="session")
-def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Environment for Airflow: a throwaway home, our DAGs only, no AIRFLOW or NEWSETL settings from outside."""
-    home = tmp_path_factory.mktemp("airflow_home")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "NEWSETL_"))}
-    env.update(
-        AIRFLOW_HOME=str(home),
-        AIRFLOW__CORE__DAGS_FOLDER=str(DAGS_FOLDER),
-        AIRFLOW__CORE__PLUGINS_FOLDER=str(PLUGINS_FOLDER),
-        AIRFLOW__CORE__LOAD_EXAMPLES="False",
-        NEWSETL_DATA_DIR=str(home / "newsetl"),
-        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
-    )
-    return env
-
-
-@pytest.fixture(scope="session")
-def dagbag(airflow_env: dict[str, str]) -> DagBag:
-    """The DAG folder parsed in this process, as the DAG processor parses it."""
-    with pytest.MonkeyPatch.context() as patch:
-        for key in (
-            "AIRFLOW_HOME",
-            "AIRFLOW__CORE__DAGS_FOLDER",
-            "AIRFLOW__CORE__PLUGINS_FOLDER",
-            "AIRFLOW__CORE__LOAD_EXAMPLES",
-        ):
-            patch.setenv(key, airflow_env[key])
-        from airflow.dag_processing.dagbag import DagBag
-
-        return DagBag(dag_folder=DAGS_FOLDER)
 
 
 @pytest.fixture(scope="session")
@@ -220,9 +180,7 @@ def test_dag_test_loads_exactly_the_days_articles(
 
     assert result["state"] == "success"
     assert result["data_interval"] == [MIDNIGHT.isoformat(), NEXT_MIDNIGHT.isoformat()]
-    assert sorted(loaded_paths(clean_database)) == sorted(
-        truth.path for truth in demo_site.site.articles() if is_expected_on(DAY, truth)
-    )
+    assert loaded_paths(clean_database) == expected_paths(demo_site.site, [DAY])
 
 
 @pytest.mark.slow
@@ -265,22 +223,6 @@ def run_dag_test(logical_date: str, env: dict[str, str], tmp_path: Path, timeout
     command = [sys.executable, "-c", DAG_TEST_SCRIPT, str(DAGS_FOLDER), logical_date, str(result_file)]
     run_logged(command, env=env, timeout=timeout)
     return json.loads(result_file.read_text())
-
-
-def is_expected_on(day: date, truth: ArticleTruth) -> bool:
-    """Whether a demo article belongs to ``day``'s load: published that UTC day, served, and allowed."""
-    return truth.published_at.astimezone(UTC).date() == day and truth.status == 200 and not truth.robots_disallowed
-
-
-def loaded_paths(database_url: str) -> list[str]:
-    """URL paths of every row in ``articles``, duplicates kept so an article loaded twice shows."""
-    conn = connect(database_url)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute("select url from articles")
-            return [urlsplit(url).path for (url,) in cur.fetchall()]
-    finally:
-        conn.close()
 
 
 def run_logged(command: list[str], env: dict[str, str], timeout: float = 120) -> None:

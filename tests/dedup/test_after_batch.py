@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import psycopg2
 
@@ -17,11 +16,16 @@ from etl.pipeline.run import run_sources
 from etl.records import DedupedArticle, Interval
 from etl.warehouse.connection import connect
 from etl.warehouse.load import load_batch
-from tests.conftest import DEMO_ARTICLE_BASE, empty_data_tables
-from tests.warehouse.test_load import SOURCE, make_article, start_run
+from tests.factories import (
+    DEMO_ARTICLE_BASE,
+    MAY_15,
+    MAY_16,
+    SOURCE,
+    empty_data_tables,
+    make_article,
+    start_run,
+)
 
-MAY_15 = Interval(datetime(2025, 5, 15, tzinfo=UTC), datetime(2025, 5, 16, tzinfo=UTC))
-MAY_16 = Interval(datetime(2025, 5, 16, tzinfo=UTC), datetime(2025, 5, 17, tzinfo=UTC))
 TWO_DAY_RULE = DedupSettings(boilerplate_min_articles=3, boilerplate_min_days=2)
 
 CONTENTS = {

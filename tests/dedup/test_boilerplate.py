@@ -12,7 +12,7 @@ from etl.dedup.normalise import paragraph_key
 from etl.dedup.within_article import dedup_article
 from etl.records import DedupedArticle
 from etl.warehouse.load import load_batch
-from tests.warehouse.test_load import SOURCE, make_article, start_run
+from tests.factories import SOURCE, make_article, start_run
 
 SUBSCRIBE = "Abonnieren Sie unseren Telegram-Kanal."
 QUOTE = "„Wir werden die Zusammenarbeit ausbauen“, sagte der Minister."

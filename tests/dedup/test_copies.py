@@ -11,7 +11,7 @@ from etl.dedup.after_batch import after_batch
 from etl.dedup.copies import link_article_duplicates
 from etl.dedup.within_article import dedup_article
 from etl.warehouse.load import load_batch
-from tests.warehouse.test_load import make_article, start_run
+from tests.factories import make_article, start_run
 
 STORY = ("Erster Absatz der Meldung.", "Zweiter Absatz der Meldung.", "Dritter Absatz der Meldung.")
 EARLY = datetime(2025, 5, 15, 9, tzinfo=UTC)

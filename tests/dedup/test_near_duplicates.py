@@ -13,7 +13,7 @@ from etl.dedup.normalise import paragraph_key
 from etl.dedup.within_article import dedup_article
 from etl.warehouse.connection import connect
 from etl.warehouse.load import load_batch
-from tests.warehouse.test_load import SOURCE, make_article, start_run
+from tests.factories import SOURCE, make_article, start_run
 
 BASE = (
     "Die Delegation aus Karamay besuchte am Dienstag den High-Tech Park in Minsk und besprach die weitere "

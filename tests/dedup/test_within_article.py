@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 from etl.dedup.normalise import paragraph_key
 from etl.dedup.within_article import unique_paragraphs
-
-SEED_FILE = Path(__file__).parents[1] / "fixtures" / "seed-belta-htp-karamay.txt"
-SEED_LINES = [line for line in SEED_FILE.read_text("utf-8").splitlines() if line.strip()]
+from tests.factories import SEED_LINES
 
 
 def test_seed_article_keeps_five_paragraphs_in_first_seen_order() -> None:

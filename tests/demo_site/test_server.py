@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from urllib.robotparser import RobotFileParser
 
@@ -10,9 +10,9 @@ import requests
 from lxml import etree
 
 from etl.demo_site.server import RunningSite
+from tests.factories import DAY
 
 NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-DAY = date(2025, 5, 15)
 
 
 def get(running: RunningSite, path: str, **headers: str) -> requests.Response:

@@ -26,7 +26,8 @@ from typing import Any
 import psutil
 import requests
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.factories import DAGS_FOLDER, PLUGINS_FOLDER, clean_environment, repo_pythonpath
+
 ADMIN = ("admin", "admin-e2e")
 DAG_ID = "news_etl"
 # How Airflow's task runner titles the process running a task instance: this prefix and the instance's id.
@@ -41,13 +42,13 @@ def free_port() -> int:
 
 def airflow_environment(home: Path, port: int, metadata_url: str, warehouse_url: str, demo_url: str) -> dict[str, str]:
     """Every Airflow and newsetl setting of the cluster; nothing is inherited from the caller's AIRFLOW_*."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "NEWSETL_"))}
+    env = clean_environment()
     passwords = home / "passwords.json"
     passwords.write_text(json.dumps({ADMIN[0]: ADMIN[1]}))
     env.update(
         AIRFLOW_HOME=str(home),
-        AIRFLOW__CORE__DAGS_FOLDER=str(REPO_ROOT / "dags"),
-        AIRFLOW__CORE__PLUGINS_FOLDER=str(REPO_ROOT / "plugins"),
+        AIRFLOW__CORE__DAGS_FOLDER=str(DAGS_FOLDER),
+        AIRFLOW__CORE__PLUGINS_FOLDER=str(PLUGINS_FOLDER),
         AIRFLOW__CORE__LOAD_EXAMPLES="False",
         AIRFLOW__CORE__EXECUTOR="LocalExecutor",
         AIRFLOW__CORE__PARALLELISM="8",
@@ -74,7 +75,7 @@ def airflow_environment(home: Path, port: int, metadata_url: str, warehouse_url:
         NEWSETL_FETCH_READ_TIMEOUT_S="5.0",
         NEWSETL_SCHEDULE_RETRY_DELAY_S="5",
         NEWSETL_SCHEDULE_MAX_RETRY_DELAY_S="10",
-        PYTHONPATH=os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+        PYTHONPATH=repo_pythonpath(),
         PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
     )
     return env

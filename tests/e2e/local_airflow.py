@@ -24,7 +24,8 @@ from typing import Any
 import psutil
 import requests
 
-from tests.e2e.airflow_cluster import REPO_ROOT, free_port
+from tests.e2e.airflow_cluster import free_port
+from tests.factories import REPO_ROOT, clean_environment
 
 BANNER = re.compile(r"Airflow UI: (http://127\.0\.0\.1:\d+) \(user admin, password (\S+)\)")
 WAREHOUSE = re.compile(r"newsetl \| warehouse: (\S+)")
@@ -54,7 +55,7 @@ class LocalAirflow:
 
     def environment(self) -> dict[str, str]:
         """The caller's environment minus any Airflow or newsetl setting, plus the documented moves."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "NEWSETL_"))}
+        env = clean_environment()
         env.update(
             NEWSETL_DATA_DIR=str(self.data_dir),
             AIRFLOW_PORT=str(self.ports["api"]),

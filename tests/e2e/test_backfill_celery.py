@@ -20,8 +20,7 @@ from tests.e2e.airflow_cluster import (
     free_port,
     started_cluster,
 )
-from tests.e2e.conftest import expected_paths, loaded_paths, warehouse_rows
-from tests.e2e.test_backfill_local import DAYS
+from tests.factories import BACKFILL_DAYS, expected_paths, loaded_paths, warehouse_rows
 
 
 @pytest.fixture
@@ -68,7 +67,7 @@ def test_celery_backfill_survives_a_killed_worker_with_the_same_rows(
     timing = Timing()
     cluster.unpause("news_etl")
 
-    backfill = cluster.create_backfill(DAYS[0], DAYS[-1])
+    backfill = cluster.create_backfill(BACKFILL_DAYS[0], BACKFILL_DAYS[-1])
     killed_task = wait_for_load_on(cluster, "worker-1")
     cluster.kill("worker-1")
     killed_at = timing.elapsed()
@@ -76,7 +75,7 @@ def test_celery_backfill_survives_a_killed_worker_with_the_same_rows(
     print(f"worker-1 killed at {killed_at:.0f} s; first backfill done after {timing.elapsed():.0f} s")
     first = warehouse_rows(clean_database)
 
-    assert sorted(run["logical_date"][:10] for run in runs) == [day.isoformat() for day in DAYS]
+    assert sorted(run["logical_date"][:10] for run in runs) == [day.isoformat() for day in BACKFILL_DAYS]
     # The killed load was redelivered: it ended successful on a later try (the run may be the backfill's
     # or the nightly run that unpausing started), and no load of any run failed.
     loads = [
@@ -87,10 +86,10 @@ def test_celery_backfill_survives_a_killed_worker_with_the_same_rows(
     ]
     assert {ti["state"] for ti in loads} == {"success"}
     assert any(ti["try_number"] >= 2 for ti in loads), f"no load_source was retried after killing {killed_task}"
-    assert loaded_paths(clean_database) == expected_paths(demo_site, DAYS)
+    assert loaded_paths(clean_database) == expected_paths(demo_site.site, BACKFILL_DAYS)
 
     started = time.monotonic()
-    cluster.wait_for_backfill(cluster.create_backfill(DAYS[0], DAYS[-1], reprocess="completed"))
+    cluster.wait_for_backfill(cluster.create_backfill(BACKFILL_DAYS[0], BACKFILL_DAYS[-1], reprocess="completed"))
     print(f"second backfill (one worker) took {time.monotonic() - started:.0f} s")
 
     assert warehouse_rows(clean_database) == first

@@ -3,8 +3,6 @@ those days; the same backfill again, reprocessing every day, leaves identical ro
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from etl.config import load_settings
@@ -15,9 +13,7 @@ from tests.e2e.airflow_cluster import (
     Timing,
     wait_for,
 )
-from tests.e2e.conftest import expected_paths, loaded_paths, run_audit, stats_days, warehouse_rows
-
-DAYS = [date(2025, 5, 14), date(2025, 5, 15), date(2025, 5, 16)]
+from tests.factories import BACKFILL_DAYS, expected_paths, loaded_paths, run_audit, stats_days, warehouse_rows
 
 
 @pytest.mark.slow
@@ -28,25 +24,25 @@ def test_rest_api_backfill_loads_exactly_its_days_and_again_the_same_rows(
     cluster.unpause("news_etl")
     cluster.unpause("newsetl_daily_stats")
 
-    runs = cluster.wait_for_backfill(cluster.create_backfill(DAYS[0], DAYS[-1]))
+    runs = cluster.wait_for_backfill(cluster.create_backfill(BACKFILL_DAYS[0], BACKFILL_DAYS[-1]))
     first = warehouse_rows(clean_database)
     print(f"first backfill done after {timing.elapsed():.0f} s")
 
-    assert sorted(run["logical_date"][:10] for run in runs) == [day.isoformat() for day in DAYS]
-    assert loaded_paths(clean_database) == expected_paths(demo_site, DAYS)
+    assert sorted(run["logical_date"][:10] for run in runs) == [day.isoformat() for day in BACKFILL_DAYS]
+    assert loaded_paths(clean_database) == expected_paths(demo_site.site, BACKFILL_DAYS)
     sources = len(load_sources(load_settings({})))
     # Unpausing also started the nightly run of the latest day (catchup=False): not one of these days.
-    assert run_audit(clean_database, DAYS) == [(day, "success", True, sources) for day in DAYS]
+    assert run_audit(clean_database, BACKFILL_DAYS) == [(day, "success", True, sources) for day in BACKFILL_DAYS]
     # The Asset each day's load emitted scheduled the downstream stats DAG.
-    wait_for(lambda: stats_days(clean_database) == DAYS, 300, "daily stats of the loaded days", cluster)
+    wait_for(lambda: stats_days(clean_database) == BACKFILL_DAYS, 300, "daily stats of the loaded days", cluster)
 
     # Again, re-extracting from the raw archive (the `reprocess` param): no page is fetched, same rows.
     requests_before = len(demo_site.requested.paths())
     cluster.wait_for_backfill(
-        cluster.create_backfill(DAYS[0], DAYS[-1], reprocess="completed", conf={"reprocess": True})
+        cluster.create_backfill(BACKFILL_DAYS[0], BACKFILL_DAYS[-1], reprocess="completed", conf={"reprocess": True})
     )
     print(f"second backfill done after {timing.elapsed():.0f} s")
 
     assert len(demo_site.requested.paths()) == requests_before
     assert warehouse_rows(clean_database) == first
-    assert run_audit(clean_database, DAYS) == [(day, "success", True, 2 * sources) for day in DAYS]
+    assert run_audit(clean_database, BACKFILL_DAYS) == [(day, "success", True, 2 * sources) for day in BACKFILL_DAYS]

@@ -22,11 +22,19 @@ from typing import Any
 import pytest
 
 from etl.demo_site.content import SiteConfig, build_site
-from tests.dags.test_news_etl import is_expected_on
-from tests.e2e.conftest import OUTPUT_DIR, loaded_paths, run_audit, stats_days, warehouse_rows
 from tests.e2e.local_airflow import LocalAirflow, new_local_airflow, remove
+from tests.factories import (
+    BACKFILL_DAYS,
+    REPO_ROOT,
+    expected_paths,
+    loaded_paths,
+    run_audit,
+    stats_days,
+    warehouse_rows,
+)
 
-DAYS = [date(2025, 5, 14), date(2025, 5, 15), date(2025, 5, 16)]
+OUTPUT_DIR = REPO_ROOT / "test-output"
+"""Where the screenshots of the Runs tab go."""
 SOURCES = 5
 BACKFILL_TIMEOUT_S = 900
 
@@ -40,12 +48,6 @@ def local_airflow() -> Iterator[LocalAirflow]:
         yield local
     finally:
         remove(local)
-
-
-def expected_paths(days: list[date]) -> list[str]:
-    """The demo site's ground truth: URL paths of the articles a load of ``days`` must hold."""
-    site = build_site(SiteConfig())
-    return sorted(truth.path for truth in site.articles() if any(is_expected_on(day, truth) for day in days))
 
 
 def wait_for(condition: Any, timeout: float, what: str, local: LocalAirflow) -> None:
@@ -92,11 +94,13 @@ def backfill_from_the_form(page: Any, local: LocalAirflow, reprocess_label: str 
     page.goto(local.base_url + "/dags/news_etl")
     page.get_by_role("button", name="Trigger").click()
     page.get_by_text("Backfill", exact=True).click()
-    for field, day in zip(page.get_by_test_id("datetime-input").all()[:2], (DAYS[0], DAYS[-1]), strict=True):
+    for field, day in zip(
+        page.get_by_test_id("datetime-input").all()[:2], (BACKFILL_DAYS[0], BACKFILL_DAYS[-1]), strict=True
+    ):
         pick(page, field, day, "00:00")
     if reprocess_label:
         page.get_by_text(reprocess_label, exact=True).click()
-    expect(page.get_by_text(f"{len(DAYS)} runs will be triggered")).to_be_visible()
+    expect(page.get_by_text(f"{len(BACKFILL_DAYS)} runs will be triggered")).to_be_visible()
     page.get_by_role("button", name="Run Backfill").click()
     # The form closes once the backfill exists; an error would keep it open.
     expect(page.get_by_role("button", name="Run Backfill")).to_be_hidden(timeout=60_000)
@@ -106,7 +110,7 @@ def screenshot_runs(page: Any, local: LocalAirflow, name: str) -> Path:
     from playwright.sync_api import expect
 
     page.goto(local.base_url + "/dags/news_etl/runs")
-    expect(page.get_by_text(f"backfill__{DAYS[0].isoformat()}", exact=False)).to_be_visible(timeout=30_000)
+    expect(page.get_by_text(f"backfill__{BACKFILL_DAYS[0].isoformat()}", exact=False)).to_be_visible(timeout=30_000)
     OUTPUT_DIR.mkdir(exist_ok=True)
     path = OUTPUT_DIR / name
     page.screenshot(path=str(path), full_page=True)
@@ -142,13 +146,15 @@ def test_make_airflow_backfills_from_the_ui_reprocesses_and_stops_on_ctrl_c(
             first_done = time.monotonic() - started
             runs = dag_runs(local, "backfill")
             assert sorted((run["dag_run_id"], run["logical_date"][:10], run["state"]) for run in runs) == [
-                (f"backfill__{day.isoformat()}T00:00:00+00:00", day.isoformat(), "success") for day in DAYS
+                (f"backfill__{day.isoformat()}T00:00:00+00:00", day.isoformat(), "success") for day in BACKFILL_DAYS
             ], local.diagnostics()
-            assert sorted(run["run_after"][:10] for run in runs) == [day.isoformat() for day in DAYS]
-            assert sorted(loaded_paths(local.warehouse_url)) == expected_paths(DAYS)
-            assert run_audit(local.warehouse_url, DAYS) == [(day, "success", True, SOURCES) for day in DAYS]
+            assert sorted(run["run_after"][:10] for run in runs) == [day.isoformat() for day in BACKFILL_DAYS]
+            assert loaded_paths(local.warehouse_url) == expected_paths(build_site(SiteConfig()), BACKFILL_DAYS)
+            assert run_audit(local.warehouse_url, BACKFILL_DAYS) == [
+                (day, "success", True, SOURCES) for day in BACKFILL_DAYS
+            ]
             # The downstream DAG was never unpaused by hand: its snapshot fills from the Asset events.
-            wait_for(lambda: stats_days(local.warehouse_url) == DAYS, 300, "the daily stats snapshot", local)
+            wait_for(lambda: stats_days(local.warehouse_url) == BACKFILL_DAYS, 300, "the daily stats snapshot", local)
             screenshot_runs(page, local, "make_airflow_first_backfill_runs.png")
             first = warehouse_rows(local.warehouse_url)
 
@@ -168,14 +174,16 @@ def test_make_airflow_backfills_from_the_ui_reprocesses_and_stops_on_ctrl_c(
                 "the re-run days to succeed",
                 local,
             )
-            assert run_audit(local.warehouse_url, DAYS) == [(day, "success", True, 2 * SOURCES) for day in DAYS]
+            assert run_audit(local.warehouse_url, BACKFILL_DAYS) == [
+                (day, "success", True, 2 * SOURCES) for day in BACKFILL_DAYS
+            ]
             assert warehouse_rows(local.warehouse_url) == first
             screenshot_runs(page, local, "make_airflow_second_backfill_runs.png")
 
             # 3. One day already loaded, again from the Single Run form: no interval set by hand.
             page.goto(local.base_url + "/dags/news_etl")
             page.get_by_role("button", name="Trigger").click()
-            pick(page, page.get_by_test_id("datetime-input").first, DAYS[1], "10:00")
+            pick(page, page.get_by_test_id("datetime-input").first, BACKFILL_DAYS[1], "10:00")
             page.get_by_role("button", name="Trigger").last.click()
             wait_for(lambda: len(dag_runs(local, "manual")) == 1, 60, "the manual run to exist", local)
             wait_for(
@@ -186,7 +194,7 @@ def test_make_airflow_backfills_from_the_ui_reprocesses_and_stops_on_ctrl_c(
             )
             (manual,) = dag_runs(local, "manual")
             assert manual["state"] == "success", local.diagnostics()
-            assert manual["dag_run_id"].startswith(f"manual__{DAYS[1].isoformat()}__")
+            assert manual["dag_run_id"].startswith(f"manual__{BACKFILL_DAYS[1].isoformat()}__")
             assert (manual["data_interval_start"][:10], manual["data_interval_end"][:10]) == (
                 "2025-05-15",
                 "2025-05-16",

@@ -13,7 +13,7 @@ from etl.dates import day_start
 from etl.pipeline.quality import QualityCheckFailed, check_quality, judge, share
 from etl.pipeline.run import run_sources
 from etl.records import Interval
-from tests.dags.test_news_etl import DAY
+from tests.factories import DAY
 
 COUNTS = {
     "run_id": 1,

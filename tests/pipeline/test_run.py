@@ -15,11 +15,8 @@ from etl.demo_site.server import RunningSite, running_demo_site
 from etl.pipeline.run import LoadCheckError, check_runs, run_source, run_sources
 from etl.records import Interval
 from etl.warehouse.connection import connect
-from tests.conftest import DEMO_ARTICLE_BASE, stored_paragraphs
+from tests.factories import DEMO_ARTICLE_BASE, MAY_15, SEED_PARAGRAPHS, stored_paragraphs
 
-SEED_FILE = Path(__file__).parents[1] / "fixtures" / "seed-belta-htp-karamay.txt"
-SEED_PARAGRAPHS = [line for line in SEED_FILE.read_text("utf-8").splitlines() if line.strip()][:5]
-MAY_15 = Interval(datetime(2025, 5, 15, tzinfo=UTC), datetime(2025, 5, 16, tzinfo=UTC))
 MAY_15_16 = Interval(datetime(2025, 5, 15, tzinfo=UTC), datetime(2025, 5, 17, tzinfo=UTC))
 
 

@@ -16,12 +16,10 @@ from etl.config import Settings
 from etl.pipeline.run import run_source
 from etl.reasons import is_retryable
 from etl.records import Interval
-from tests.conftest import stored_paragraphs
+from tests.factories import MAY_15, MAY_16, stored_paragraphs
 from tests.hostile_server import FAULTS, FLAKY, FLAKY_PARAGRAPHS, GOOD, HostileServer
 from tests.hostile_source import HOSTILE_FETCH, hostile_settings
 
-MAY_15 = Interval(datetime(2025, 5, 15, tzinfo=UTC), datetime(2025, 5, 16, tzinfo=UTC))
-MAY_16 = Interval(datetime(2025, 5, 16, tzinfo=UTC), datetime(2025, 5, 17, tzinfo=UTC))
 MAY_17 = Interval(datetime(2025, 5, 17, tzinfo=UTC), datetime(2025, 5, 18, tzinfo=UTC))
 RUN_BOUND_S = 20.0
 """Generous bound on one run: the slowest fault takes about 2 s and four fetch in parallel."""

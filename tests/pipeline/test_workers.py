@@ -7,34 +7,18 @@ import multiprocessing.queues
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 from etl.demo_site.server import RunningSite
 from etl.pipeline.workers import InlineExecutor, extract_page, extraction_executor, job_for
-from etl.records import FetchedPage, Source
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SOURCE = Source(name="demo-de", base_url="http://example.test/de/", language="de")
-
-
-def _page(url: str, body: bytes) -> FetchedPage:
-    return FetchedPage(
-        source=SOURCE.name,
-        requested_url=url,
-        final_url=url,
-        status=200,
-        content=body,
-        content_type="text/html; charset=utf-8",
-        fetched_at=datetime(2025, 5, 15, tzinfo=UTC),
-        elapsed_s=0.0,
-    )
+from etl.records import FetchedPage
+from tests.factories import SOURCE, fetched_page, repo_pythonpath
 
 
 def _demo_page(demo_site: RunningSite) -> FetchedPage:
     entry = next(e for e in demo_site.site.entries("de") if e.listed)
     _status, _type, body = demo_site.site.response(entry.path, demo_site.base_url)
-    return _page(demo_site.base_url + entry.path, body)
+    return fetched_page(demo_site.base_url + entry.path, body)
 
 
 def test_a_worker_process_returns_what_extraction_in_process_returns(demo_site: RunningSite) -> None:
@@ -48,7 +32,7 @@ def test_a_worker_process_returns_what_extraction_in_process_returns(demo_site: 
 
 
 def test_a_page_without_main_text_is_a_no_text_failure() -> None:
-    outcome = extract_page(job_for(SOURCE, _page("http://example.test/de/empty", b"<html><body></body></html>")))
+    outcome = extract_page(job_for(SOURCE, fetched_page("http://example.test/de/empty", b"<html><body></body></html>")))
     assert outcome.article is None
     assert outcome.failure is not None and outcome.failure.reason == "no_text"
     assert outcome.failure.stage == "extract"
@@ -78,8 +62,9 @@ import sys
 if __name__ != "__main__":
     sys.exit("this program was re-run in a worker process")
 from etl.pipeline.workers import extract_page, extraction_executor, job_for
-from tests.pipeline.test_workers import SOURCE, _page
-job = job_for(SOURCE, _page("http://example.test/de/a", b"<html><body><article><p>{text}</p></article></body></html>"))
+from tests.factories import SOURCE, fetched_page
+page = fetched_page("http://example.test/de/a", b"<html><body><article><p>{text}</p></article></body></html>")
+job = job_for(SOURCE, page)
 with extraction_executor(2) as pool:
     print(pool.submit(extract_page, job).result().article.paragraphs[0].text)
 """
@@ -88,7 +73,7 @@ with extraction_executor(2) as pool:
 def _launch(script: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     path = tmp_path / "launcher"
     path.write_text(script)
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])}
+    env = {**os.environ, "PYTHONPATH": repo_pythonpath()}
     return subprocess.run(
         [sys.executable, str(path)], capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path, check=False
     )

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import gzip
 from dataclasses import replace
-from datetime import UTC, datetime
 
 import psycopg2
 
 from etl.config import Settings
 from etl.demo_site.server import RunningSite
 from etl.pipeline.run import run_source
-from etl.records import Interval
 from etl.warehouse.archive import latest_pages, store_pages
-from tests.conftest import DEMO_ARTICLE_BASE, stored_paragraphs
-
-MAY_15 = Interval(datetime(2025, 5, 15, tzinfo=UTC), datetime(2025, 5, 16, tzinfo=UTC))
+from tests.factories import DEMO_ARTICLE_BASE, MAY_15, stored_paragraphs
 
 
 def article_rows(conn: psycopg2.extensions.connection) -> list[tuple]:

@@ -14,7 +14,7 @@ from etl.pipeline.run import run_sources
 from etl.records import Interval
 from etl.warehouse.connection import connect
 from etl.warehouse.queries import EXAMPLES_DIR
-from tests.conftest import empty_data_tables, settings_for
+from tests.factories import empty_data_tables, settings_for
 
 EXAMPLES = sorted(p.stem for p in EXAMPLES_DIR.glob("example_*.sql"))
 WEEK = Interval(datetime(2025, 5, 12, tzinfo=UTC), datetime(2025, 5, 19, tzinfo=UTC))

@@ -3,52 +3,16 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
-from datetime import UTC, datetime
 
 import psycopg2
 import pytest
 
 from etl.dedup.normalise import paragraph_key
 from etl.dedup.within_article import dedup_article
-from etl.records import Article, Failure, Source
+from etl.records import Failure
 from etl.warehouse.connection import connect
-from etl.warehouse.load import copy_field, load_batch, register_source
-from etl.warehouse.queries import query
-from tests.conftest import stored_paragraphs
-
-SOURCE = Source(name="test-src", base_url="http://example.test/", language="de")
-FETCHED = datetime(2025, 5, 15, 12, 0, tzinfo=UTC)
-
-
-def make_article(url: str, paragraphs: tuple[str, ...], **changes: object) -> Article:
-    article = Article(
-        source=SOURCE.name,
-        url=url,
-        title='Tab\there, "quoted" and back\\slash',
-        published_at=datetime(2025, 5, 15, 9, 30, tzinfo=UTC),
-        language="de",
-        authors=('Anna "Ann" Muster', "Back\\Slash, Jr."),
-        section="economics",
-        fetched_at=FETCHED,
-        paragraphs=paragraphs,
-    )
-    return replace(article, **changes)
-
-
-def start_run(conn: psycopg2.extensions.connection) -> int:
-    register_source(conn, SOURCE)
-    with conn.cursor() as cur:
-        cur.execute(
-            query("start_run"),
-            {
-                "source_name": SOURCE.name,
-                "interval_start": datetime(2025, 5, 15, tzinfo=UTC),
-                "interval_end": datetime(2025, 5, 16, tzinfo=UTC),
-                "dag_run_id": None,
-            },
-        )
-        return cur.fetchone()[0]
+from etl.warehouse.load import copy_field, load_batch
+from tests.factories import FETCHED, SOURCE, make_article, start_run, stored_paragraphs
 
 
 def snapshot(conn: psycopg2.extensions.connection) -> dict[str, list[tuple]]:

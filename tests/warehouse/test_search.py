@@ -8,7 +8,7 @@ import pytest
 from etl.dedup.within_article import dedup_article
 from etl.warehouse.load import load_batch
 from etl.warehouse.search import index_articles
-from tests.warehouse.test_load import make_article, start_run
+from tests.factories import make_article, start_run
 
 
 @pytest.mark.parametrize(

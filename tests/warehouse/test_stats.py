@@ -11,7 +11,7 @@ from etl.dates import day_start
 from etl.pipeline.run import run_sources
 from etl.records import Interval
 from etl.warehouse.stats import refresh_daily_stats
-from tests.dags.test_news_etl import DAY
+from tests.factories import DAY
 
 
 def stats_rows(db: psycopg2.extensions.connection) -> list[tuple]:
