@@ -46,7 +46,9 @@ def parse_bound(text: str) -> datetime:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__.splitlines()[0])
+    # The same parser answers as `newsetl` (the installed command) and as `python -m etl`.
+    prog = "newsetl" if Path(sys.argv[0]).name == "newsetl" else "python -m etl"
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress of every stage")
     verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
 

@@ -3,7 +3,8 @@
 Every setting has a documented default here; the environment overrides only what it sets:
 
 - ``NEWSETL_DATABASE_URL``: libpq URL of the warehouse. Unset: an embedded PostgreSQL in ``<data_dir>/pg``.
-- ``NEWSETL_DATA_DIR``: where local state lives (embedded warehouse, Airflow home). Default ``.newsetl``.
+- ``NEWSETL_DATA_DIR``: where local state lives (embedded warehouse, Airflow home). Default ``.newsetl`` in
+  the checkout; for an installed package (no checkout), in the working directory.
 - ``NEWSETL_SOURCES_FILE``: the sources file. Default ``etl/sources.toml``.
 - ``NEWSETL_DEMO_SITE_URL``: where the demo site is served (``python -m etl demo`` and ``demo-site``) and what
   ``{demo_site}`` in the sources file means. Default ``http://127.0.0.1:8765``.
@@ -23,10 +24,19 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+# An installed wheel carries the SQL inside the package (pyproject.toml maps sql/ to etl/_sql); a checkout, an
+# editable install and the Docker image's /opt/newsetl have sql/ beside etl/ instead.
+PACKAGED_SQL_DIR = PACKAGE_DIR / "_sql"
+
+
+def _default_data_dir() -> Path:
+    """``.newsetl`` at the root of the checkout; for an installed package, in the working directory."""
+    return (Path.cwd() if PACKAGED_SQL_DIR.is_dir() else PROJECT_ROOT) / ".newsetl"
 
 
 class ConfigError(ValueError):
@@ -110,8 +120,8 @@ class Settings:
     """The whole configuration of a run."""
 
     database_url: str | None = None
-    data_dir: Path = PROJECT_ROOT / ".newsetl"
-    sources_file: Path = PROJECT_ROOT / "etl" / "sources.toml"
+    data_dir: Path = field(default_factory=_default_data_dir)
+    sources_file: Path = PACKAGE_DIR / "sources.toml"
     demo_site_url: str = "http://127.0.0.1:8765"
     load_batch_size: int = 200
     extract_processes: int = field(default_factory=lambda: os.cpu_count() or 1)
@@ -153,14 +163,15 @@ def _host_and_port(url: str) -> tuple[str, int]:
     return parts.hostname, port
 
 
-_Group = TypeVar("_Group", FetchSettings, QualitySettings, ScheduleSettings)
+_Group = TypeVar("_Group", FetchSettings, DedupSettings, QualitySettings, ScheduleSettings)
+_Value = TypeVar("_Value")
 
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
-def parse_setting(name: str, raw: str, kind: type) -> object:
+def parse_setting(name: str, raw: str, kind: type[_Value]) -> _Value:
     """``raw`` as a value of ``kind``; a ``ConfigError`` naming the variable when it is not one.
 
     Booleans are words (``bool("false")`` would be True); numbers must be finite (``nan`` would switch a
@@ -168,10 +179,11 @@ def parse_setting(name: str, raw: str, kind: type) -> object:
     if kind is bool:
         word = raw.strip().lower()
         if word in _TRUE | _FALSE:
-            return word in _TRUE
+            return cast(_Value, word in _TRUE)
         raise ConfigError(f"{name}={raw!r} is not a boolean (true/false, yes/no, on/off, 1/0)")
     try:
-        value = kind(raw)
+        # Every settings type (str, int, float) is built from its text.
+        value = kind(raw)  # type: ignore[call-arg]
     except ValueError as exc:
         raise ConfigError(f"{name}={raw!r} is not a valid {kind.__name__}") from exc
     if isinstance(value, float) and not math.isfinite(value):
@@ -181,12 +193,12 @@ def parse_setting(name: str, raw: str, kind: type) -> object:
 
 def _overridden(defaults: _Group, prefix: str, env: Mapping[str, str]) -> _Group:
     """``defaults`` with every field that ``env`` sets as ``<prefix><FIELD>`` replaced."""
-    for f in fields(defaults):  # type: ignore[arg-type]
+    changes: dict[str, Any] = {}
+    for f in fields(defaults):
         name = f"{prefix}{f.name.upper()}"
         if name in env:
-            kind = type(getattr(defaults, f.name))
-            defaults = replace(defaults, **{f.name: parse_setting(name, env[name], kind)})  # type: ignore[type-var]
-    return defaults
+            changes[f.name] = parse_setting(name, env[name], type(getattr(defaults, f.name)))
+    return replace(defaults, **changes)
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:

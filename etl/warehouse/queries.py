@@ -1,12 +1,16 @@
-"""Named SQL: every statement the library runs lives in ``sql/queries/<verb>_<object>.sql``."""
+"""Named SQL: every statement the library runs lives in ``sql/queries/<verb>_<object>.sql``.
+
+An installed package reads the copy of ``sql/`` its wheel carries (``etl/_sql``); a checkout and an editable
+install read the repository's ``sql/``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from etl.config import PROJECT_ROOT
+from etl.config import PACKAGED_SQL_DIR, PROJECT_ROOT
 
-SQL_DIR = PROJECT_ROOT / "sql"
+SQL_DIR = PACKAGED_SQL_DIR if PACKAGED_SQL_DIR.is_dir() else PROJECT_ROOT / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 QUERIES_DIR = SQL_DIR / "queries"
 # Analysts' example queries: kept apart from the statements the code runs (the tests run each of them).
