@@ -159,7 +159,7 @@ def news_etl() -> None:
         }
 
     # TaskFlow calls return XComArgs where the functions' hints name the values they will carry.
-    sources = list_sources()  # type: ignore[call-arg]
+    sources = list_sources()  # type: ignore[call-arg, misc]
     migrate_warehouse() >> sources
     check_quality(check_load(load_source.expand(source=sources)))  # type: ignore[arg-type]
 
