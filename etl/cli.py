@@ -121,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:
+        # urllib3 warns at every retry of a request; the outcome (a page or a failure reason) is what counts.
+        logging.getLogger("urllib3").setLevel(logging.ERROR)
     try:
         settings = load_settings()
         return _VERBS[args.verb](settings, args)

@@ -32,6 +32,7 @@ Reads (every port it opens moves with one of these):
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import secrets
@@ -98,7 +99,8 @@ class Ports:
         )
 
     def check_free(self) -> None:
-        """Refuse to start when a port is taken, naming the variable that moves it."""
+        """Refuse to start when ports are taken, naming every one and the variable that moves it."""
+        taken = []
         for port, variable in (
             (self.api, "AIRFLOW_PORT"),
             (self.worker_logs, "AIRFLOW_WORKER_LOG_PORT"),
@@ -109,10 +111,25 @@ class Ports:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 try:
                     sock.bind(("127.0.0.1", port))
-                except OSError as exc:
-                    raise ConfigError(
-                        f"port {port} is taken ({exc.strerror}): stop what uses it or set {variable}"
-                    ) from exc
+                except OSError:
+                    taken.append(f"{port} (set {variable})")
+        if taken:
+            raise ConfigError(f"ports taken: {', '.join(taken)}; stop what uses them or move them")
+
+
+def hold_home(home: Path) -> int:
+    """Lock ``home`` for this process (released when it exits): two ``make airflow`` on one data directory
+    would share one Airflow database and log folder. Returns the lock's file descriptor, kept open."""
+    descriptor = os.open(home / "make-airflow.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError as exc:
+        os.close(descriptor)
+        raise ConfigError(
+            f"make airflow already runs with the data directory {home.parent}: use that one, stop it (Ctrl-C), "
+            "or give a second one its own NEWSETL_DATA_DIR and ports"
+        ) from exc
+    return descriptor
 
 
 def _port(variable: str, default: int) -> int:
@@ -384,10 +401,11 @@ def main() -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGHUP, _interrupt)
     settings = load_settings()
-    ports = Ports.from_environment(settings)
-    ports.check_free()
     home = settings.data_dir / "airflow"
     home.mkdir(parents=True, exist_ok=True)
+    hold_home(home)
+    ports = Ports.from_environment(settings)
+    ports.check_free()
     started_warehouse = not settings.database_url and not embedded_running(settings)
     warehouse = local_warehouse_url(settings)
     supervisor: Supervisor | None = None
@@ -407,7 +425,7 @@ def main() -> int:
         log = home / "logs" / "setup.log"
         log.parent.mkdir(parents=True, exist_ok=True)
         run_step(
-            "migrating Airflow's metadata database (the first start takes about a minute) ...",
+            "migrating Airflow's metadata database ...",
             ["airflow", "db", "migrate"],
             env,
             log,
@@ -433,7 +451,7 @@ def main() -> int:
         say("")
         say(f"Airflow UI: http://127.0.0.1:{ports.api} ({admin_login(home)})")
         say(f"demo site:  {settings.demo_site_url}")
-        say("Unpause news_etl, then Trigger -> Backfill (README: 'Run it in Airflow'). Ctrl-C stops everything.")
+        say("Open news_etl, Trigger -> Backfill (README: 'Run it in Airflow'). Ctrl-C stops everything.")
         say("")
         return supervisor.watch()
     finally:

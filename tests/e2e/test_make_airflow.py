@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -234,6 +235,24 @@ def test_sigterm_to_make_alone_stops_everything(local_airflow: LocalAirflow) -> 
 
     print(f"SIGTERM to make stopped {len(processes)} processes in {seconds:.1f} s")
     assert sorted(local_airflow.ports_free()) == sorted(local_airflow.ports.values())
+
+
+@pytest.mark.slow
+def test_a_second_make_airflow_on_the_same_data_directory_is_refused_in_one_line(local_airflow: LocalAirflow) -> None:
+    second = subprocess.run(
+        ["make", "airflow"],
+        cwd=REPO_ROOT,
+        env=local_airflow.environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert second.returncode != 0
+    assert "make airflow already runs with the data directory" in second.stderr
+    assert "Traceback" not in second.stdout + second.stderr
+    assert local_airflow.health()["scheduler"] == "healthy"
 
 
 @pytest.mark.slow
