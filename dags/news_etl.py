@@ -92,15 +92,11 @@ def news_etl() -> None:
     @task
     def migrate_warehouse() -> list[str]:
         """Apply pending warehouse migrations once, before any load (advisory-locked; a no-op when current)."""
-        from etl.warehouse.connection import connect, warehouse_url
-        from etl.warehouse.migrate import migrate
+        from etl.warehouse.connection import warehouse_url
+        from etl.warehouse.migrate import migrate_database
 
         with failures_for_good():
-            conn = connect(warehouse_url(task_settings()))
-            try:
-                return migrate(conn)
-            finally:
-                conn.close()
+            return migrate_database(warehouse_url(task_settings()))
 
     @task
     def list_sources(params: dict[str, Any]) -> list[str]:

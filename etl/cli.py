@@ -26,9 +26,9 @@ from etl.config import ConfigError, Settings, load_settings
 from etl.dates import day_start
 from etl.extract.charset import charset_of, decode_html
 from etl.records import Failure, FetchedPage, Interval, Source
-from etl.warehouse.connection import connect, redacted
+from etl.warehouse.connection import redacted
 from etl.warehouse.embedded import delete_embedded, local_warehouse_url, psql_command, stop_embedded
-from etl.warehouse.migrate import migrate, reset_tables
+from etl.warehouse.migrate import migrate_database, reset_tables
 
 if TYPE_CHECKING:
     from etl.demo_site.content import SiteConfig
@@ -133,11 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
-    conn = connect(local_warehouse_url(settings))
-    try:
-        applied = migrate(conn)
-    finally:
-        conn.close()
+    applied = migrate_database(local_warehouse_url(settings))
     print(f"applied {len(applied)} migrations: {', '.join(applied)}" if applied else "schema is up to date")
     return 0
 

@@ -21,7 +21,7 @@ from etl.records import Interval
 from etl.sources import identity_url, load_sources
 from etl.warehouse.connection import connect
 from etl.warehouse.embedded import local_warehouse_url
-from etl.warehouse.migrate import migrate
+from etl.warehouse.migrate import migrate_database
 from etl.warehouse.queries import query
 
 SEED_SOURCE = "demo-de"
@@ -44,11 +44,7 @@ def run_demo(settings: Settings, config: SiteConfig) -> int:
             ) from exc
         url = local_warehouse_url(settings)
         settings = replace(settings, demo_site_url=running.base_url, database_url=url)
-        conn = connect(url)
-        try:
-            applied = migrate(conn)
-        finally:
-            conn.close()
+        applied = migrate_database(url)
         print(f"demo site: {running.base_url}  warehouse: {url}  migrations applied: {len(applied)}")
         interval = Interval(day_start(config.start_date), day_start(config.start_date + timedelta(days=config.days)))
         print(f"running every source for [{interval.start:%Y-%m-%d}, {interval.end:%Y-%m-%d}) ...")

@@ -55,8 +55,9 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from etl.config import ConfigError, Settings, load_settings  # noqa: E402 (after the path above)
-from etl.warehouse.connection import connect, ensure_database, url_with_database  # noqa: E402
+from etl.warehouse.connection import ensure_database, url_with_database  # noqa: E402
 from etl.warehouse.embedded import local_warehouse_url, stop_embedded  # noqa: E402
+from etl.warehouse.migrate import migrate_database  # noqa: E402
 
 COMPONENTS = ("api-server", "scheduler", "dag-processor", "triggerer")
 METADATA_DATABASE = "newsetl_airflow"
@@ -411,13 +412,7 @@ def main() -> int:
     supervisor: Supervisor | None = None
     try:
         say(f"warehouse: {warehouse}")
-        conn = connect(warehouse)
-        try:
-            from etl.warehouse.migrate import migrate
-
-            applied = migrate(conn)
-        finally:
-            conn.close()
+        applied = migrate_database(warehouse)
         say(f"warehouse migrations applied: {len(applied)}")
         metadata = metadata_database(warehouse)
         say(f"Airflow's metadata database: {metadata}")

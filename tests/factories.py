@@ -223,6 +223,17 @@ def stored_paragraphs(conn: psycopg2.extensions.connection, url: str) -> list[st
         return [row[0] for row in cur]
 
 
+def query_rows(database_url: str, statement: str, params: tuple = ()) -> list[tuple]:
+    """All rows of ``statement`` in the database at ``database_url``, on a connection of its own."""
+    conn = connect(database_url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(statement, params)
+            return cur.fetchall()
+    finally:
+        conn.close()
+
+
 def warehouse_rows(database_url: str) -> dict[str, list[tuple]]:
     """Every row of the article tables, in a stable order, to compare two loads."""
     statements = {
@@ -230,54 +241,31 @@ def warehouse_rows(database_url: str) -> dict[str, list[tuple]]:
         "paragraphs": "select * from paragraphs order by paragraph_key",
         "article_paragraphs": "select * from article_paragraphs order by article_id, position",
     }
-    conn = connect(database_url)
-    try:
-        with conn, conn.cursor() as cur:
-            rows = {}
-            for table, statement in statements.items():
-                cur.execute(statement)
-                rows[table] = cur.fetchall()
-            return rows
-    finally:
-        conn.close()
+    return {table: query_rows(database_url, statement) for table, statement in statements.items()}
 
 
 def loaded_paths(database_url: str) -> list[str]:
     """Sorted URL paths of every row in ``articles``, duplicates kept so an article loaded twice shows."""
-    conn = connect(database_url)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute("select url from articles")
-            return sorted(urlsplit(url).path for (url,) in cur.fetchall())
-    finally:
-        conn.close()
+    return sorted(urlsplit(url).path for (url,) in query_rows(database_url, "select url from articles"))
 
 
 def run_audit(database_url: str, days: list[date]) -> list[tuple]:
     """(interval day, status, quality passed, number of runs) of ``pipeline_runs`` of ``days``, per outcome."""
-    conn = connect(database_url)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute(
-                "select (interval_start at time zone 'UTC')::date, status, quality_passed, count(*) "
-                "from pipeline_runs where (interval_start at time zone 'UTC')::date = any(%s) "
-                "group by 1, 2, 3 order by 1, 2, 3",
-                (days,),
-            )
-            return cur.fetchall()
-    finally:
-        conn.close()
+    return query_rows(
+        database_url,
+        "select (interval_start at time zone 'UTC')::date, status, quality_passed, count(*) "
+        "from pipeline_runs where (interval_start at time zone 'UTC')::date = any(%s) "
+        "group by 1, 2, 3 order by 1, 2, 3",
+        (days,),
+    )
 
 
 def stats_days(database_url: str) -> list[date]:
     """The days ``daily_source_stats_snapshot`` holds articles for (a day with only failures has a row too)."""
-    conn = connect(database_url)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute("select distinct day from daily_source_stats_snapshot where articles > 0 order by day")
-            return [day for (day,) in cur.fetchall()]
-    finally:
-        conn.close()
+    rows = query_rows(
+        database_url, "select distinct day from daily_source_stats_snapshot where articles > 0 order by day"
+    )
+    return [day for (day,) in rows]
 
 
 # Airflow environment: the folders it reads and the environment it starts from.

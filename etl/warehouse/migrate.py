@@ -54,6 +54,15 @@ def migrate(conn: psycopg2.extensions.connection, directory: Path = MIGRATIONS_D
     return applied_now
 
 
+def migrate_database(url: str) -> list[str]:
+    """``migrate`` on a connection of its own to the database at ``url``; the names applied."""
+    conn = connect(url)
+    try:
+        return migrate(conn)
+    finally:
+        conn.close()
+
+
 # ``create [or replace] [unlogged] <kind> [if not exists] <name>``: every kind of object a migration may
 # create that is not dropped with its table (indexes, constraints, triggers and comments are).
 _CREATED = re.compile(
