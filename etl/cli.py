@@ -16,11 +16,14 @@ import logging
 import os
 import sys
 import time
+import traceback
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import psycopg2
 
 from etl.config import ConfigError, Settings, load_settings
 from etl.dates import day_start
@@ -28,7 +31,7 @@ from etl.extract.charset import charset_of, decode_html
 from etl.records import Failure, FetchedPage, Interval, Source
 from etl.warehouse.connection import redacted
 from etl.warehouse.embedded import delete_embedded, local_warehouse_url, psql_command, stop_embedded
-from etl.warehouse.migrate import migrate_database, reset_tables
+from etl.warehouse.migrate import migrate_database, pending_migrations, reset_tables
 
 if TYPE_CHECKING:
     from etl.demo_site.content import SiteConfig
@@ -117,6 +120,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.psql_args = extra[1:] if extra[:1] == ["--"] else extra
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if getattr(args, "start", None) is not None and args.end <= args.start:
+        parser.error(f"--end {args.end.isoformat()} must be after --start {args.start.isoformat()}")
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -128,8 +133,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         return _VERBS[args.verb](settings, args)
     except ConfigError as exc:
+        _print_traceback_if(args.verbose)
         print(f"configuration error: {exc}", file=sys.stderr)
         return 2
+    except psycopg2.Error as exc:
+        _print_traceback_if(args.verbose)
+        print(f"newsetl: cannot use the warehouse: {_one_line(exc)}", file=sys.stderr)
+        return 1
+
+
+def _print_traceback_if(verbose: bool) -> None:
+    """With ``-v``, the traceback of the exception being handled goes to stderr before its one-line message."""
+    if verbose:
+        traceback.print_exc()
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line (libpq's span several: the error, then a hint or the statement)."""
+    return " ".join(str(exc).split()) or type(exc).__name__
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
@@ -151,8 +172,21 @@ def _run_each(settings: Settings, args: argparse.Namespace, *, reprocess: bool) 
     one line on stderr (its ``pipeline_runs`` row says failed, with the error) and the others still run
     (``run_sources``). Exit status 1 if any source failed; ``-v`` shows the tracebacks."""
     from etl.pipeline.run import run_sources
+    from etl.sources import find_source, load_sources
 
-    settings = replace(settings, database_url=local_warehouse_url(settings))
+    sources = load_sources(settings)  # a mistake in the file is reported before a warehouse is started
+    for name in args.source or ():
+        find_source(sources, name)
+    url = local_warehouse_url(settings)
+    settings = replace(settings, database_url=url)
+    pending = pending_migrations(url)
+    if pending:
+        print(
+            f"newsetl: the warehouse at {redacted(url)} lacks {len(pending)} migrations "
+            f"({', '.join(pending)}): run `python -m etl migrate` first",
+            file=sys.stderr,
+        )
+        return 2
     summaries = run_sources(settings, Interval(args.start, args.end), args.source, reprocess=reprocess)
     for summary in summaries:
         if summary.status == "failed":
@@ -211,8 +245,15 @@ def fetch_record(url: str, result: FetchedPage | Failure, elapsed_s: float) -> d
 def _extract(settings: Settings, args: argparse.Namespace) -> int:
     from etl.pipeline.workers import read_page
 
+    unreadable = 0
     for path in args.files:
-        page = read_page(path.read_bytes(), url=args.url)
+        try:
+            content = path.read_bytes()
+        except OSError as exc:
+            print(f"newsetl: cannot read {path}: {exc.strerror}", file=sys.stderr)
+            unreadable += 1
+            continue
+        page = read_page(content, url=args.url)
         found = page.found
         paragraphs = [p.text for p in page.unique.paragraphs]
         record = {
@@ -225,7 +266,7 @@ def _extract(settings: Settings, args: argparse.Namespace) -> int:
             "text": "\n\n".join(paragraphs),
         }
         print(json.dumps(record, ensure_ascii=False))
-    return 0
+    return 1 if unreadable else 0
 
 
 def _demo_site(settings: Settings, args: argparse.Namespace) -> int:

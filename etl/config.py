@@ -21,11 +21,15 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
+
+import psycopg2
+import psycopg2.extensions
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -43,6 +47,30 @@ class ConfigError(ValueError):
     """A setting or the sources file cannot work as given."""
 
 
+def between(low: float, high: float) -> dict[str, tuple[float, float]]:
+    """Field metadata: the setting's allowed range, ``low <= value <= high``, checked when settings are built."""
+    return {"range": (low, high)}
+
+
+def check_ranges(group: object, prefix: str) -> None:
+    """A ``ConfigError`` naming the first field of the dataclass ``group`` outside its ``between`` range, by
+    the variable that sets it (``prefix`` + field name in capitals). Non-finite numbers are outside any range."""
+    for f in fields(group):  # type: ignore[arg-type]
+        if "range" not in f.metadata:
+            continue
+        low, high = f.metadata["range"]
+        value = getattr(group, f.name)
+        if not (isinstance(value, int | float) and math.isfinite(value) and low <= value <= high):
+            raise ConfigError(
+                f"{prefix}{f.name.upper()}={value!r} is out of range: allowed {_number(low)} to {_number(high)}"
+            )
+
+
+def _number(value: float) -> str:
+    """``2_000_000_000`` as ``2,000,000,000`` and ``0.1`` as ``0.1``: a bound as a person reads it."""
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:g}"
+
+
 @dataclass(frozen=True)
 class FetchSettings:
     """How pages are requested: politeness, patience and limits.
@@ -54,21 +82,22 @@ class FetchSettings:
     """
 
     user_agent: str = "newsetl/0.1 (+https://github.com/newsetl/newsetl; news ETL research crawler)"
-    connect_timeout_s: float = 5.0
-    read_timeout_s: float = 20.0
-    total_timeout_s: float = 60.0
-    retries: int = 2
-    backoff_s: float = 0.5
-    backoff_jitter_s: float = 0.5
-    backoff_max_s: float = 30.0
-    retry_after_max_s: int = 60
-    max_bytes: int = 10_000_000
-    max_redirects: int = 5
-    max_crawl_delay_s: float = 30.0
-    concurrency: int = 4
-    max_attempts: int = 3
+    connect_timeout_s: float = field(default=5.0, metadata=between(0.1, 300))
+    read_timeout_s: float = field(default=20.0, metadata=between(0.1, 3600))
+    total_timeout_s: float = field(default=60.0, metadata=between(0.1, 86_400))
+    retries: int = field(default=2, metadata=between(0, 20))
+    backoff_s: float = field(default=0.5, metadata=between(0, 600))
+    backoff_jitter_s: float = field(default=0.5, metadata=between(0, 600))
+    backoff_max_s: float = field(default=30.0, metadata=between(0, 3600))
+    retry_after_max_s: int = field(default=60, metadata=between(0, 86_400))
+    max_bytes: int = field(default=10_000_000, metadata=between(1024, 2_000_000_000))
+    max_redirects: int = field(default=5, metadata=between(0, 30))
+    max_crawl_delay_s: float = field(default=30.0, metadata=between(0, 3600))
+    concurrency: int = field(default=4, metadata=between(1, 256))
+    max_attempts: int = field(default=3, metadata=between(1, 100))
 
     def __post_init__(self) -> None:
+        check_ranges(self, "NEWSETL_FETCH_")
         if "http://" not in self.user_agent and "https://" not in self.user_agent:
             raise ConfigError(f"the fetch user agent must name a contact URL (http...): {self.user_agent!r}")
 
@@ -77,28 +106,39 @@ class FetchSettings:
 class DedupSettings:
     """Deduplication across articles: boilerplate, near-duplicate paragraphs, the same story elsewhere."""
 
-    boilerplate_min_articles: int = 5
+    boilerplate_min_articles: int = field(default=5, metadata=between(2, 1_000_000))
     """A paragraph is boilerplate of a source when at least this many of its articles carry it ..."""
-    boilerplate_min_days: int = 3
+    boilerplate_min_days: int = field(default=3, metadata=between(1, 3650))
     """... published on at least this many distinct UTC days (a quote shared by two follow-ups is not)."""
-    minhash_permutations: int = 64
-    lsh_bands: int = 16
+    minhash_permutations: int = field(default=64, metadata=between(1, 1024))
+    lsh_bands: int = field(default=16, metadata=between(1, 1024))
     """Bands of ``minhash_permutations / lsh_bands`` values: pairs sharing one band hash are candidates."""
-    near_duplicate_min_similarity: float = 0.8
+    near_duplicate_min_similarity: float = field(default=0.8, metadata=between(0.01, 1))
     """Jaccard similarity of character 5-grams a verified near-duplicate pair must reach."""
-    near_duplicate_min_chars: int = 40
+    near_duplicate_min_chars: int = field(default=40, metadata=between(1, 1_000_000))
     """Shorter paragraphs (loose form) are not indexed for near-duplicates: too little text to judge."""
-    article_duplicate_min_similarity: float = 0.5
+    article_duplicate_min_similarity: float = field(default=0.5, metadata=between(0.01, 1))
     """Share of paragraphs two articles must have in common (Jaccard) to be the same story."""
+
+    def __post_init__(self) -> None:
+        check_ranges(self, "NEWSETL_DEDUP_")
+        if self.minhash_permutations % self.lsh_bands:
+            raise ConfigError(
+                f"NEWSETL_DEDUP_LSH_BANDS={self.lsh_bands} must divide "
+                f"NEWSETL_DEDUP_MINHASH_PERMUTATIONS={self.minhash_permutations}"
+            )
 
 
 @dataclass(frozen=True)
 class QualitySettings:
     """Data-quality thresholds: a run whose shares exceed them fails loudly (``etl.pipeline.quality``)."""
 
-    max_no_text_share: float = 0.25
-    max_fetch_failed_share: float = 0.25
-    max_repeat_share: float = 0.5
+    max_no_text_share: float = field(default=0.25, metadata=between(0, 1))
+    max_fetch_failed_share: float = field(default=0.25, metadata=between(0, 1))
+    max_repeat_share: float = field(default=0.5, metadata=between(0, 1))
+
+    def __post_init__(self) -> None:
+        check_ranges(self, "NEWSETL_QUALITY_")
 
 
 @dataclass(frozen=True)
@@ -106,13 +146,23 @@ class ScheduleSettings:
     """How Airflow schedules and retries the pipeline; read by the DAG files when they are parsed."""
 
     nightly_at: str = "00:30"
-    retry_delay_s: int = 300
-    max_retry_delay_s: int = 1800
+    retry_delay_s: int = field(default=300, metadata=between(0, 86_400))
+    max_retry_delay_s: int = field(default=1800, metadata=between(0, 86_400))
     pool: str = "newsetl_sources"
     # Slots of that pool: how many sources load at once, all runs together (set by `make airflow` and compose).
-    pool_slots: int = 4
+    pool_slots: int = field(default=4, metadata=between(1, 1024))
     # How long one source's load may run before Airflow stops it (the task's execution_timeout), seconds.
-    load_timeout_s: int = 7200
+    load_timeout_s: int = field(default=7200, metadata=between(60, 604_800))
+
+    def __post_init__(self) -> None:
+        check_ranges(self, "NEWSETL_SCHEDULE_")
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", self.nightly_at):
+            raise ConfigError(f"NEWSETL_SCHEDULE_NIGHTLY_AT={self.nightly_at!r} is not a time of day HH:MM (UTC)")
+        if self.max_retry_delay_s < self.retry_delay_s:
+            raise ConfigError(
+                f"NEWSETL_SCHEDULE_MAX_RETRY_DELAY_S={self.max_retry_delay_s} is below "
+                f"NEWSETL_SCHEDULE_RETRY_DELAY_S={self.retry_delay_s}"
+            )
 
 
 @dataclass(frozen=True)
@@ -123,19 +173,18 @@ class Settings:
     data_dir: Path = field(default_factory=_default_data_dir)
     sources_file: Path = PACKAGE_DIR / "sources.toml"
     demo_site_url: str = "http://127.0.0.1:8765"
-    load_batch_size: int = 200
-    extract_processes: int = field(default_factory=lambda: os.cpu_count() or 1)
+    load_batch_size: int = field(default=200, metadata=between(1, 100_000))
+    extract_processes: int = field(default_factory=lambda: os.cpu_count() or 1, metadata=between(0, 256))
     fetch: FetchSettings = field(default_factory=FetchSettings)
     dedup: DedupSettings = field(default_factory=DedupSettings)
     quality: QualitySettings = field(default_factory=QualitySettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
 
     def __post_init__(self) -> None:
-        if self.load_batch_size < 1:
-            raise ConfigError(f"the load batch size must be at least 1, got {self.load_batch_size}")
-        if self.extract_processes < 0:
-            raise ConfigError(f"extract processes must be 0 (in process) or more, got {self.extract_processes}")
+        check_ranges(self, "NEWSETL_")
         _host_and_port(self.demo_site_url)
+        if self.database_url is not None:
+            _check_database_url(self.database_url)
 
     @property
     def embedded_pg_dir(self) -> Path:
@@ -161,6 +210,18 @@ def _host_and_port(url: str) -> tuple[str, int]:
     if port is None:
         port = 443 if parts.scheme == "https" else 80
     return parts.hostname, port
+
+
+def _check_database_url(url: str) -> None:
+    """A ``ConfigError`` unless ``url`` is a libpq connection string: ``postgresql://user@host:port/dbname`` or
+    ``host=... dbname=...`` (the forms libpq accepts, checked by libpq's own parser)."""
+    try:
+        psycopg2.extensions.parse_dsn(url)
+    except psycopg2.ProgrammingError as exc:
+        raise ConfigError(
+            "NEWSETL_DATABASE_URL is not a PostgreSQL connection URL (postgresql://user@host:5432/dbname): "
+            + re.sub(r"(//[^:/@\s]*:)[^@\s]*@", r"\1***@", str(exc).strip())
+        ) from exc
 
 
 _Group = TypeVar("_Group", FetchSettings, DedupSettings, QualitySettings, ScheduleSettings)

@@ -18,12 +18,16 @@ import tomllib
 from typing import Any
 from urllib.parse import urlsplit
 
+import soupsieve
+
 from etl.config import ConfigError, Settings
 from etl.crawl.urls import canonical_url, host_of, rebase_url
 from etl.records import Source
 
 DISCOVERY_METHODS = ("sitemap", "news_sitemap", "rss", "archive")
 DEFAULT_MIN_DELAY_S = 1.0
+MAX_MIN_DELAY_S = 600.0
+"""A longer pause between two requests would make a day's run of a few hundred pages last days."""
 _URL_KEYS = ("base_url", "sitemap_url", "news_sitemap_url", "feed_url", "archive_url")
 _REQUIRED_URL = {
     "sitemap": "sitemap_url",
@@ -54,6 +58,10 @@ def load_sources(settings: Settings) -> tuple[Source, ...]:
         raise ConfigError(f"sources file {settings.sources_file} does not exist") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"sources file {settings.sources_file}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"sources file {settings.sources_file} is not a TOML text file (UTF-8): {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"sources file {settings.sources_file} cannot be read: {exc.strerror}") from exc
     tables = document.get("source")
     if not isinstance(tables, list) or not tables:
         raise ConfigError(f"sources file {settings.sources_file} has no [[source]] tables")
@@ -105,6 +113,8 @@ def parse_source(table: dict[str, Any], demo_site_url: str) -> Source:
         if not isinstance(value, str) or not value.startswith(("http://", "https://", "{demo_site}")):
             raise ConfigError(f"source {name!r}: {key} must be an http(s) URL, got {table[key]!r}")
     urls = {k: table[k].replace("{demo_site}", demo_site_url) for k in _URL_KEYS if k in table}
+    for key, url in urls.items():
+        _check_url(name, key, url)
     canonical_base = table.get("canonical_base_url")
     if canonical_base is not None:
         canonical_base = _canonical_base(name, urls["base_url"], canonical_base.replace("{demo_site}", demo_site_url))
@@ -136,8 +146,14 @@ def parse_source(table: dict[str, Any], demo_site_url: str) -> Source:
         if key != "base_url" and host_of(url) not in allowed:
             raise ConfigError(f"source {name!r}: {key} {url} is not on an allowed host ({', '.join(allowed)})")
     min_delay_s = table.get("min_delay_s", DEFAULT_MIN_DELAY_S)
-    if type(min_delay_s) not in (int, float) or min_delay_s < 0:
-        raise ConfigError(f"source {name!r}: min_delay_s must be a number of seconds >= 0")
+    if type(min_delay_s) not in (int, float) or not 0 <= min_delay_s <= MAX_MIN_DELAY_S:
+        raise ConfigError(
+            f"source {name!r}: min_delay_s must be a number of seconds from 0 to {MAX_MIN_DELAY_S:g}, "
+            f"got {min_delay_s!r}"
+        )
+    selector = table.get("article_selector")
+    if selector is not None:
+        _check_selector(name, selector)
     concurrency = table.get("concurrency")
     if concurrency is not None and (type(concurrency) is not int or concurrency < 1):
         raise ConfigError(f"source {name!r}: concurrency must be a whole number >= 1")
@@ -152,11 +168,33 @@ def parse_source(table: dict[str, Any], demo_site_url: str) -> Source:
         archive_url=urls.get("archive_url"),
         article_url_pattern=pattern,
         allowed_hosts=allowed,
-        article_selector=table.get("article_selector"),
+        article_selector=selector,
         min_delay_s=float(min_delay_s),
         concurrency=concurrency,
         canonical_base_url=canonical_base,
     )
+
+
+def _check_url(name: str, key: str, url: str) -> None:
+    """A ``ConfigError`` unless ``url`` parses as an http(s) URL with a host (and a port in range)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it validates the port
+    except ValueError as exc:
+        raise ConfigError(f"source {name!r}: {key} {url!r} is not a valid URL: {exc}") from exc
+    if not parts.hostname:
+        raise ConfigError(f"source {name!r}: {key} {url!r} has no host")
+
+
+def _check_selector(name: str, selector: object) -> None:
+    """A ``ConfigError`` unless ``selector`` is a CSS selector BeautifulSoup can use (soupsieve compiles it)."""
+    if not isinstance(selector, str) or not selector.strip():
+        raise ConfigError(f"source {name!r}: article_selector must be a CSS selector string, got {selector!r}")
+    try:
+        soupsieve.compile(selector)
+    except soupsieve.SelectorSyntaxError as exc:
+        first_line = str(exc).splitlines()[0]
+        raise ConfigError(f"source {name!r}: article_selector {selector!r} is not valid CSS: {first_line}") from exc
 
 
 def _canonical_base(name: str, base_url: str, canonical_base_url: str) -> str:

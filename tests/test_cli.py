@@ -282,3 +282,71 @@ def test_reset_warehouse_without_an_embedded_warehouse_has_nothing_to_reset(tmp_
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"newsetl: no embedded warehouse in {tmp_path / 'pg'}: nothing to reset"
     assert not (tmp_path / "pg").exists()
+
+
+def test_an_interval_that_ends_before_it_starts_is_one_usage_line() -> None:
+    result = etl("run", "--start", "2025-05-17", "--end", "2025-05-16")
+    assert result.returncode == 2
+    assert "--end 2025-05-16T00:00:00+00:00 must be after --start 2025-05-17T00:00:00+00:00" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_warehouse_that_refuses_connections_is_one_line() -> None:
+    with refusing_port() as port:
+        url = f"postgresql://postgres@127.0.0.1:{port}/newsetl"
+        result = etl("run", "--start", "2025-05-16", "--end", "2025-05-17", env={"NEWSETL_DATABASE_URL": url})
+        migrate = etl("migrate", env={"NEWSETL_DATABASE_URL": url})
+    for outcome in (result, migrate):
+        assert outcome.returncode == 1
+        assert outcome.stderr.startswith("newsetl: cannot use the warehouse: connection to server at")
+        assert len(outcome.stderr.strip().splitlines()) == 1
+    verbose = etl("-v", "migrate", env={"NEWSETL_DATABASE_URL": url})
+    assert "Traceback" in verbose.stderr
+
+
+def test_a_missing_database_or_role_is_one_line(server_url: str) -> None:
+    server = server_url.rsplit("/", 1)[0]
+    missing_db = etl("migrate", env={"NEWSETL_DATABASE_URL": f"{server}/newsetl_no_such_database"})
+    assert missing_db.returncode == 1
+    assert 'database "newsetl_no_such_database" does not exist' in missing_db.stderr
+    assert "Traceback" not in missing_db.stderr
+
+
+def test_an_unmigrated_warehouse_asks_for_migrate_before_running(server_url: str) -> None:
+    with throwaway_database(server_url, "newsetl_unmigrated", migrated=False) as url:
+        result = etl("run", "--start", "2025-05-16", "--end", "2025-05-17", env={"NEWSETL_DATABASE_URL": url})
+    assert result.returncode == 2
+    assert "migrations (0001_create_core_tables.sql" in result.stderr
+    assert "run `python -m etl migrate` first" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bad_sources_file_is_reported_before_a_warehouse_is_started(tmp_path: Path) -> None:
+    sources = tmp_path / "sources.toml"
+    sources.write_bytes(b"\x00\xff\xfe binary")
+    data_dir = tmp_path / "data"
+    result = etl(
+        "run",
+        "--start",
+        "2025-05-16",
+        "--end",
+        "2025-05-17",
+        env={"NEWSETL_SOURCES_FILE": str(sources), "NEWSETL_DATA_DIR": str(data_dir)},
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("configuration error: sources file")
+    assert not (data_dir / "pg").exists()
+
+
+def test_extract_of_a_missing_file_or_a_directory_is_one_line_each_and_the_other_files_still_print(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><article><p>" + "Ein Satz über den Hafen. " * 8 + "</p></article></body></html>")
+    result = etl("extract", str(tmp_path / "missing.html"), str(tmp_path), str(page))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"newsetl: cannot read {tmp_path / 'missing.html'}: No such file or directory",
+        f"newsetl: cannot read {tmp_path}: Is a directory",
+    ]
+    assert len(result.stdout.splitlines()) == 1

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import os
+import re
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
-from etl.config import PROJECT_ROOT, ConfigError, DedupSettings, FetchSettings, load_settings, parse_setting
+from etl.config import (
+    PROJECT_ROOT,
+    ConfigError,
+    DedupSettings,
+    FetchSettings,
+    QualitySettings,
+    ScheduleSettings,
+    load_settings,
+    parse_setting,
+)
 
 
 def test_defaults_use_the_embedded_warehouse_inside_the_project() -> None:
@@ -101,3 +112,45 @@ def test_a_number_setting_must_be_finite(raw: str) -> None:
 def test_pool_slots_and_the_load_timeout_are_settings() -> None:
     schedule = load_settings({"NEWSETL_SCHEDULE_POOL_SLOTS": "2", "NEWSETL_SCHEDULE_LOAD_TIMEOUT_S": "600"}).schedule
     assert (schedule.pool_slots, schedule.load_timeout_s) == (2, 600)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("NEWSETL_FETCH_CONCURRENCY", "0", "NEWSETL_FETCH_CONCURRENCY=0 is out of range: allowed 1 to 256"),
+        ("NEWSETL_FETCH_MAX_BYTES", "-1", "NEWSETL_FETCH_MAX_BYTES=-1 is out of range: allowed 1,024 to"),
+        ("NEWSETL_FETCH_TOTAL_TIMEOUT_S", "nan", "NEWSETL_FETCH_TOTAL_TIMEOUT_S='nan' is not a finite number"),
+        ("NEWSETL_FETCH_CONNECT_TIMEOUT_S", "0", "NEWSETL_FETCH_CONNECT_TIMEOUT_S=0.0 is out of range"),
+        ("NEWSETL_FETCH_RETRIES", "1000", "NEWSETL_FETCH_RETRIES=1000 is out of range: allowed 0 to 20"),
+        ("NEWSETL_DEDUP_NEAR_DUPLICATE_MIN_SIMILARITY", "1.5", "out of range: allowed 0.01 to 1"),
+        ("NEWSETL_DEDUP_LSH_BANDS", "7", "NEWSETL_DEDUP_LSH_BANDS=7 must divide NEWSETL_DEDUP_MINHASH_PERMUTATIONS"),
+        ("NEWSETL_QUALITY_MAX_REPEAT_SHARE", "-0.1", "NEWSETL_QUALITY_MAX_REPEAT_SHARE=-0.1 is out of range"),
+        ("NEWSETL_SCHEDULE_NIGHTLY_AT", "25:00", "is not a time of day HH:MM"),
+        ("NEWSETL_SCHEDULE_MAX_RETRY_DELAY_S", "10", "is below NEWSETL_SCHEDULE_RETRY_DELAY_S=300"),
+        ("NEWSETL_LOAD_BATCH_SIZE", "0", "NEWSETL_LOAD_BATCH_SIZE=0 is out of range: allowed 1 to 100,000"),
+        ("NEWSETL_EXTRACT_PROCESSES", "-1", "NEWSETL_EXTRACT_PROCESSES=-1 is out of range: allowed 0 to 256"),
+        ("NEWSETL_DATABASE_URL", "garbage", "NEWSETL_DATABASE_URL is not a PostgreSQL connection URL"),
+    ],
+)
+def test_a_setting_out_of_its_range_is_refused_when_read_naming_the_variable(
+    variable: str, value: str, message: str
+) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message) if "(" in message else message):
+        load_settings({variable: value})
+
+
+def test_every_numeric_setting_has_a_range() -> None:
+    groups = (FetchSettings(), DedupSettings(), QualitySettings(), ScheduleSettings())
+    unchecked = [
+        f"{type(group).__name__}.{f.name}"
+        for group in groups
+        for f in fields(group)
+        if f.type in ("int", "float") and "range" not in f.metadata
+    ]
+    assert unchecked == []
+
+
+def test_a_bad_database_url_is_refused_without_showing_its_password() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"NEWSETL_DATABASE_URL": "postgresql://reader:s3cret@db.example:5432/news?bogus=1"})
+    assert "s3cret" not in str(raised.value)

@@ -48,6 +48,15 @@ def test_invalid_sources_file_names_the_problem(tmp_path: Path, text: str, messa
         load_sources(settings_for(tmp_path, text))
 
 
+def test_a_sources_file_that_is_not_text_or_not_a_file_is_a_configuration_error(tmp_path: Path) -> None:
+    binary = tmp_path / "sources.toml"
+    binary.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(ConfigError, match="is not a TOML text file"):
+        load_sources(replace(Settings(), sources_file=binary))
+    with pytest.raises(ConfigError, match="cannot be read: Is a directory"):
+        load_sources(replace(Settings(), sources_file=tmp_path))
+
+
 def test_unknown_source_lists_known_names() -> None:
     sources = load_sources(Settings())
     with pytest.raises(ConfigError, match="known: demo-de"):
@@ -83,6 +92,13 @@ BASE = '[[source]]\nname = "a"\nbase_url = "http://x/"\nlanguage = "de"\nsitemap
         ('feed_url = "file:///etc/passwd"\n', "feed_url must be an http"),
         ('discovery = "sitemap"\n', "discovery must be a non-empty list"),
         ('discovery = ["news_sitemap"]\n', "needs news_sitemap_url"),
+        ("min_delay_s = 1e308\n", "min_delay_s must be a number of seconds from 0 to 600, got 1e[+]308"),
+        ("min_delay_s = nan\n", "min_delay_s must be a number of seconds from 0 to 600"),
+        ('article_selector = "div[[["\n', r"article_selector 'div\[\[\[' is not valid CSS"),
+        ('article_selector = ""\n', "article_selector must be a CSS selector"),
+        ('feed_url = "http://[::1/"\n', r"feed_url 'http://\[::1/' is not a valid URL"),
+        ('feed_url = "http://x:99999/feed"\n', "feed_url 'http://x:99999/feed' is not a valid URL"),
+        ('feed_url = "http:///feed"\n', "feed_url 'http:///feed' has no host"),
     ],
 )
 def test_invalid_politeness_and_hosts_are_refused(tmp_path: Path, extra: str, message: str) -> None:

@@ -31,6 +31,7 @@ from functools import partial
 from itertools import islice
 from typing import TypeVar
 
+import psycopg2
 import psycopg2.extensions
 
 from etl.config import ConfigError, Settings
@@ -148,7 +149,7 @@ def run_sources(
             except Exception as exc:
                 logger.info("source %s failed", name, exc_info=True)
                 kind = "discovery failed" if isinstance(exc, DiscoveryFailed) else f"failed: {type(exc).__name__}"
-                error = f"{kind}: {exc}"
+                error = f"{kind}: {' '.join(str(exc).split())}"
                 failed = RunSummary(None, name, interval.start, interval.end, "failed", StageCounts(), error=error)
                 summaries.append(failed)
     return summaries
@@ -219,8 +220,7 @@ def _run_source(
             with run.times.timed("boilerplate_s"):
                 after_run(conn, settings.dedup, source.name)
         except BaseException as exc:
-            conn.rollback()
-            _finish_run(conn, run.run_id, run.counts, "failed", f"{type(exc).__name__}: {exc}")
+            _close_failed_run(conn, run, exc)
             raise
         _finish_run(conn, run.run_id, run.counts, "success", None)
         run.times.wall_s = time.perf_counter() - started
@@ -402,6 +402,21 @@ def _start_run(conn: psycopg2.extensions.connection, source: Source, interval: I
     if abandoned:
         logger.warning("%s: runs %s ended without closing their audit rows: marked abandoned", source.name, abandoned)
     return run_id
+
+
+def _close_failed_run(conn: psycopg2.extensions.connection, run: Run, exc: BaseException) -> None:
+    """Mark the run's audit row failed with ``exc``. When the warehouse itself is what failed (the connection
+    is gone), that cannot be written: a warning says so and the row is left ``running``, which the next
+    run of the source marks abandoned (``mark_abandoned_runs``); ``exc`` is what the caller reports."""
+    try:
+        conn.rollback()
+        _finish_run(conn, run.run_id, run.counts, "failed", f"{type(exc).__name__}: {exc}")
+    except psycopg2.Error as write_error:
+        logger.warning(
+            "run %s: could not mark the run failed (%s); the next run marks it abandoned",
+            run.run_id,
+            " ".join(str(write_error).split()),
+        )
 
 
 def _finish_run(

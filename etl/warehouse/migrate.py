@@ -63,6 +63,23 @@ def migrate_database(url: str) -> list[str]:
         conn.close()
 
 
+def pending_migrations(url: str, directory: Path = MIGRATIONS_DIR) -> list[str]:
+    """Names of the migration files not applied to the database at ``url`` (all of them when it has none).
+
+    Reads only; ``psycopg2.Error`` when the database cannot be reached."""
+    conn = connect(url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(query("select_migrations_table"))
+            applied: set[str] = set()
+            if cur.fetchone()[0]:
+                cur.execute(query("select_applied_migrations"))
+                applied = {version for version, _checksum in cur.fetchall()}
+    finally:
+        conn.close()
+    return [path.name for path in migration_files(directory) if path.name[:4] not in applied]
+
+
 # ``create [or replace] [unlogged] <kind> [if not exists] <name>``: every kind of object a migration may
 # create that is not dropped with its table (indexes, constraints, triggers and comments are).
 _CREATED = re.compile(
