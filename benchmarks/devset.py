@@ -1,12 +1,16 @@
-"""The extraction dev set (``../shared/extraction-devset``): pages, reviewed main text, and our stored text.
+"""The extraction dev sets: pages, reviewed main text, and our stored text.
 
-Layout: ``html/<id>.html`` (bytes as fetched), ``ground-truth.json`` (``{id: {"articleBody", "url"}}``)
-and ``pages.tsv`` (id, domain, ``news_publisher`` 1/0, bytes, url).
+Two sets share one layout: ``html/<id>.html`` or ``html/<id>.html.gz`` (bytes as fetched),
+``ground-truth.json`` (``{id: {"articleBody", "url"}}``) and ``pages.tsv`` (id, then named columns).
+``../shared/extraction-devset`` holds 295 English pages (``pages.tsv``: domain, ``news_publisher`` 1/0,
+bytes, url); ``benchmarks/multilingual-devset`` (in the repository) 12 pages in seven other languages
+(``pages.tsv``: ``language``, source, bytes, url).
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +20,7 @@ from etl.pipeline.workers import read_page
 
 REPO = Path(__file__).resolve().parent.parent
 DEVSET_DIRS = (REPO.parent / "shared" / "extraction-devset", Path("/work/shared/extraction-devset"))
+MULTILINGUAL_DEVSET_DIR = REPO / "benchmarks" / "multilingual-devset"
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,7 @@ class DevPage:
     size_bytes: int
     truth: str
     news_publisher: bool
+    language: str | None = None
 
 
 def default_devset_dir() -> Path | None:
@@ -38,19 +44,26 @@ def default_devset_dir() -> Path | None:
 def load_devset(directory: Path) -> Iterator[DevPage]:
     """The dev set's pages, sorted by id."""
     truth = json.loads((directory / "ground-truth.json").read_text("utf-8"))
-    news: set[str] = set()
     with (directory / "pages.tsv").open(encoding="utf-8", newline="") as handle:
-        news = {row["id"] for row in csv.DictReader(handle, delimiter="\t") if row["news_publisher"] == "1"}
+        rows = {row["id"]: row for row in csv.DictReader(handle, delimiter="\t")}
     for page_id in sorted(truth):
-        raw = (directory / "html" / f"{page_id}.html").read_bytes()
+        raw = _read_html(directory / "html", page_id)
+        row = rows.get(page_id, {})
         yield DevPage(
             id=page_id,
             url=truth[page_id].get("url"),
             html=raw.decode("utf-8", errors="replace"),
             size_bytes=len(raw),
             truth=truth[page_id].get("articleBody") or "",
-            news_publisher=page_id in news,
+            news_publisher=row.get("news_publisher") == "1",
+            language=row.get("language") or None,
         )
+
+
+def _read_html(directory: Path, page_id: str) -> bytes:
+    """A page's bytes as fetched, from ``<id>.html`` or, gzip-compressed, ``<id>.html.gz``."""
+    plain = directory / f"{page_id}.html"
+    return plain.read_bytes() if plain.is_file() else gzip.decompress((directory / f"{page_id}.html.gz").read_bytes())
 
 
 def stored_text(html: str, url: str | None) -> str:

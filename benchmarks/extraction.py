@@ -1,11 +1,12 @@
-"""Main-text extraction side by side: ours, trafilatura and readability-lxml on the dev set, one process.
+"""Main-text extraction side by side: ours, trafilatura and readability-lxml on the dev sets, one process.
 
-    .venv/bin/python -m benchmarks.extraction [--devset DIR] [--only ours]
+    .venv/bin/python -m benchmarks.extraction [--devset DIR] [--multilingual DIR] [--only ours] [--set NAME]
 
 Prints, per extractor, shingle precision, recall and F1 (``benchmarks.shingle``, the ScrapingHub metric)
 over all pages and over the news-publisher subset, empty outputs, and single-process pages/s and MB/s
 (time of the extraction call only, after three untimed warm-up pages; the extractors take turns page by
-page), then our ratios to trafilatura.
+page), then our ratios to trafilatura. Then the same extractors on the multilingual dev set
+(``benchmarks/multilingual-devset``), its F1 per language and over all its pages.
 trafilatura, readability-lxml and html-text come from ``requirements-dev.txt``: references, never runtime.
 """
 
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.devset import DevPage, default_devset_dir, load_devset, stored_text
+from benchmarks.devset import MULTILINGUAL_DEVSET_DIR, DevPage, default_devset_dir, load_devset, stored_text
 from benchmarks.shingle import Score, score
 
 Extractor = Callable[[str, "str | None"], str]
@@ -53,7 +54,7 @@ def _trafilatura() -> Extractor:
 
 def _readability() -> Extractor:
     import html_text
-    from readability import Document
+    from readability import Document  # type: ignore[import-untyped]
 
     return lambda html, url: html_text.extract_text(Document(html).summary(html_partial=True))
 
@@ -75,9 +76,23 @@ def _extract(name: str, extractor: Extractor, page: DevPage) -> str:
 
 
 def run_all(extractors: dict[str, Extractor], pages: list[DevPage]) -> list[Run]:
-    """Extract every page once with each extractor, interleaved page by page in a rotating order, so that
-    a shared machine's load and the first pass's memory growth weigh on all alike. Only the extractor call
-    is timed; a crash counts as empty output."""
+    """Extract every page once with each extractor (``extract_all``) and score the outputs."""
+    outputs, seconds = extract_all(extractors, pages)
+    megabytes = sum(page.size_bytes for page in pages) / 1e6
+    runs = []
+    for name in extractors:
+        pairs = [(page.truth, text) for page, text in zip(pages, outputs[name], strict=True)]
+        news = [pair for page, pair in zip(pages, pairs, strict=True) if page.news_publisher]
+        runs.append(Run(name, score(pairs), score(news), seconds[name], len(pages), megabytes))
+    return runs
+
+
+def extract_all(
+    extractors: dict[str, Extractor], pages: list[DevPage]
+) -> tuple[dict[str, list[str]], dict[str, float]]:
+    """Every extractor's text for every page, and its seconds, extracted once each, interleaved page by
+    page in a rotating order, so that a shared machine's load and the first pass's memory growth weigh on
+    all alike. Only the extractor call is timed; a crash counts as empty output."""
     names = list(extractors)
     for page in pages[:WARMUP_PAGES]:
         for name in names:
@@ -90,13 +105,22 @@ def run_all(extractors: dict[str, Extractor], pages: list[DevPage]) -> list[Run]
             text = _extract(name, extractors[name], page)
             seconds[name] += time.perf_counter() - started
             outputs[name].append(text)
-    megabytes = sum(page.size_bytes for page in pages) / 1e6
-    runs = []
-    for name in names:
-        pairs = [(page.truth, text) for page, text in zip(pages, outputs[name], strict=True)]
-        news = [pair for page, pair in zip(pages, pairs, strict=True) if page.news_publisher]
-        runs.append(Run(name, score(pairs), score(news), seconds[name], len(pages), megabytes))
-    return runs
+    return outputs, seconds
+
+
+def by_language(extractors: dict[str, Extractor], pages: list[DevPage]) -> str:
+    """F1 per language (and over all pages) of each extractor, as a fixed-width table."""
+    outputs, _ = extract_all(extractors, pages)
+    languages = sorted({page.language or "?" for page in pages})
+    names = list(extractors)
+    lines = [f"{'language':<10}{'pages':>6}" + "".join(f"{name + ' F1':>16}" for name in names)]
+    for language in [*languages, "all"]:
+        chosen = [index for index, page in enumerate(pages) if language in ("all", page.language or "?")]
+        cells = "".join(
+            f"{score((pages[index].truth, outputs[name][index]) for index in chosen).f1:>16.3f}" for name in names
+        )
+        lines.append(f"{language:<10}{len(chosen):>6}{cells}")
+    return "\n".join(lines)
 
 
 def table(runs: list[Run]) -> str:
@@ -124,19 +148,29 @@ def table(runs: list[Run]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--devset", type=Path, default=default_devset_dir(), help="dev-set directory")
+    parser.add_argument(
+        "--multilingual", type=Path, default=MULTILINGUAL_DEVSET_DIR, help="multilingual dev-set directory"
+    )
     parser.add_argument("--only", action="append", choices=sorted(EXTRACTORS), help="run only these (repeatable)")
+    parser.add_argument(
+        "--set", choices=("both", "devset", "multilingual"), default="both", help="which dev set(s) to run"
+    )
     args = parser.parse_args(argv)
-    if args.devset is None:
+    if args.set != "multilingual" and args.devset is None:
         parser.error("no dev set found; give --devset DIR")
-    pages = list(load_devset(args.devset))
-    news = sum(page.news_publisher for page in pages)
-    print(f"dev set {args.devset}: {len(pages)} pages ({news} news publishers), metric: 4-word-shingle F1")
     try:
         extractors = {name: EXTRACTORS[name]() for name in args.only or EXTRACTORS}
     except ImportError as error:
         parser.error(f"{error}: the reference extractors come from requirements-dev.txt (make install-dev)")
-    runs = run_all(extractors, pages)
-    print(table(runs))
+    if args.set != "multilingual":
+        pages = list(load_devset(args.devset))
+        news = sum(page.news_publisher for page in pages)
+        print(f"dev set {args.devset}: {len(pages)} pages ({news} news publishers), metric: 4-word-shingle F1")
+        print(table(run_all(extractors, pages)))
+    if args.set != "devset":
+        pages = list(load_devset(args.multilingual))
+        print(f"\nmultilingual dev set {args.multilingual}: {len(pages)} pages, metric: 4-word-shingle F1")
+        print(by_language(extractors, pages))
     return 0
 
 

@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     ext = verbs.add_parser("extract", help="extract articles from HTML files; one JSON object per file")
     ext.add_argument("files", nargs="+", type=Path)
     ext.add_argument("--url", help="the URL the file was fetched from")
+    ext.add_argument(
+        "--content-type", help="the Content-Type header it was served with, e.g. 'text/html; charset=utf-8'"
+    )
 
     site = verbs.add_parser("demo-site", help="serve the local demo news site")
     _site_options(site)
@@ -204,14 +207,16 @@ def _fetch(settings: Settings, args: argparse.Namespace) -> int:
     if args.source:
         source = find_source(load_sources(settings), args.source)
     else:
-        hosts = tuple(dict.fromkeys(host_of(url) for url in args.urls))
+        # the hosts of the URLs given, as the fetcher parses them; an unparseable URL allows nothing
+        hosts = tuple(dict.fromkeys(host for url in args.urls if (host := host_of(url))))
         source = Source(name="cli", base_url=args.urls[0], language="und", allowed_hosts=hosts)
     fetcher = Fetcher(settings.fetch, source)
     try:
         for url in args.urls:
             started = time.monotonic()
-            result = fetcher.fetch_page(url)
-            print(json.dumps(fetch_record(url, result, time.monotonic() - started), ensure_ascii=False), flush=True)
+            result = fetcher.fetch_page(url)  # a URL that cannot be requested safely is a bad_url record
+            shown = url.encode("utf-8", "surrogateescape").decode("utf-8", "replace")  # argv bytes not UTF-8
+            print(json.dumps(fetch_record(shown, result, time.monotonic() - started), ensure_ascii=False), flush=True)
     finally:
         fetcher.close()
     return 0
@@ -243,8 +248,10 @@ def fetch_record(url: str, result: FetchedPage | Failure, elapsed_s: float) -> d
 
 
 def _extract(settings: Settings, args: argparse.Namespace) -> int:
+    from etl.extract import Unreadable
     from etl.pipeline.workers import read_page
 
+    charset = charset_of(args.content_type) if args.content_type else None
     unreadable = 0
     for path in args.files:
         try:
@@ -253,7 +260,12 @@ def _extract(settings: Settings, args: argparse.Namespace) -> int:
             print(f"newsetl: cannot read {path}: {exc.strerror}", file=sys.stderr)
             unreadable += 1
             continue
-        page = read_page(content, url=args.url)
+        try:
+            page = read_page(content, url=args.url, charset=charset)
+        except Unreadable as exc:
+            print(f"newsetl: {path}: {exc.reason}: {exc}", file=sys.stderr)
+            unreadable += 1
+            continue
         found = page.found
         paragraphs = [p.text for p in page.unique.paragraphs]
         record = {
@@ -262,6 +274,7 @@ def _extract(settings: Settings, args: argparse.Namespace) -> int:
             "published_at": found.published_at.isoformat() if found.published_at else None,
             "language": found.language,
             "authors": list(found.authors),
+            "publisher": found.publisher,
             "paragraphs": paragraphs,
             "text": "\n\n".join(paragraphs),
         }

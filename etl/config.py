@@ -8,9 +8,15 @@ Every setting has a documented default here; the environment overrides only what
 - ``NEWSETL_SOURCES_FILE``: the sources file. Default ``etl/sources.toml``.
 - ``NEWSETL_DEMO_SITE_URL``: where the demo site is served (``python -m etl demo`` and ``demo-site``) and what
   ``{demo_site}`` in the sources file means. Default ``http://127.0.0.1:8765``.
+- ``NEWSETL_DATABASE_CONNECT_TIMEOUT_S``, ``NEWSETL_DATABASE_STATEMENT_TIMEOUT_S``: how long connecting to the
+  warehouse (default 10) and one statement (default 600; lock waits exempt) may take, seconds. A warehouse
+  that stops answering fails the run with a line naming the setting instead of hanging it.
 - ``NEWSETL_LOAD_BATCH_SIZE``: articles per load transaction. Default 200.
 - ``NEWSETL_EXTRACT_PROCESSES``: worker processes that extract pages while others are fetched and loaded.
   Default ``os.cpu_count()``; 0 extracts in the pipeline's own process (for debugging and profiling).
+- ``NEWSETL_EXTRACT_TIMEOUT_S``, ``NEWSETL_EXTRACT_MAX_MEMORY_MB``: what one page may cost a worker: seconds
+  (default 30; over it: ``too_slow``) and address space in MiB (default 1024; over it: ``too_large``). Neither
+  applies with 0 extract processes.
 - ``NEWSETL_FETCH_<NAME>``: any field of ``FetchSettings`` (``NEWSETL_FETCH_RETRIES=5``).
 - ``NEWSETL_DEDUP_<NAME>``: any field of ``DedupSettings`` (``NEWSETL_DEDUP_BOILERPLATE_MIN_DAYS=5``).
 - ``NEWSETL_QUALITY_<NAME>``: any field of ``QualitySettings`` (``NEWSETL_QUALITY_MAX_FETCH_FAILED_SHARE=0.1``).
@@ -78,7 +84,9 @@ class FetchSettings:
     ``total_timeout_s`` bounds one page's whole download (a body trickling slower than the read timeout
     is cut there); ``max_bytes`` bounds its decoded size (gzip bombs included); a robots ``Crawl-delay``
     above ``max_crawl_delay_s`` skips the host; ``max_attempts`` is how many runs try a page that failed
-    for a passing reason (timeout, 5xx, ...) before it is given up.
+    for a passing reason (timeout, 5xx, ...) before it is given up; a given-up page is fetched again when
+    discovery lists it, or after ``given_up_retry_days`` (doubled at each further give-up, at most
+    ``given_up_retry_max_days``; ``etl.crawl.retries``).
     """
 
     user_agent: str = "newsetl/0.1 (+https://github.com/newsetl/newsetl; news ETL research crawler)"
@@ -95,6 +103,8 @@ class FetchSettings:
     max_crawl_delay_s: float = field(default=30.0, metadata=between(0, 3600))
     concurrency: int = field(default=4, metadata=between(1, 256))
     max_attempts: int = field(default=3, metadata=between(1, 100))
+    given_up_retry_days: float = field(default=1.0, metadata=between(0, 365))
+    given_up_retry_max_days: float = field(default=32.0, metadata=between(0, 3650))
 
     def __post_init__(self) -> None:
         check_ranges(self, "NEWSETL_FETCH_")
@@ -170,11 +180,20 @@ class Settings:
     """The whole configuration of a run."""
 
     database_url: str | None = None
+    database_connect_timeout_s: float = field(default=10.0, metadata=between(0.5, 3600))
+    """How long connecting to the warehouse may take (libpq ``connect_timeout``)."""
+    database_statement_timeout_s: float = field(default=600.0, metadata=between(0.5, 86_400))
+    """How long one statement may run (the server's ``statement_timeout``); a warehouse that does not answer
+    for this long plus a grace (``etl.warehouse.connection``) has its connection cut. Lock waits are exempt."""
     data_dir: Path = field(default_factory=_default_data_dir)
     sources_file: Path = PACKAGE_DIR / "sources.toml"
     demo_site_url: str = "http://127.0.0.1:8765"
     load_batch_size: int = field(default=200, metadata=between(1, 100_000))
     extract_processes: int = field(default_factory=lambda: os.cpu_count() or 1, metadata=between(0, 256))
+    extract_timeout_s: float = field(default=30.0, metadata=between(0.1, 86_400))
+    """A page a worker extracts for longer is a ``too_slow`` failure and its worker is replaced."""
+    extract_max_memory_mb: int = field(default=1024, metadata=between(256, 1_048_576))
+    """Address space an extraction worker may use (RLIMIT_AS); a page needing more is ``too_large``."""
     fetch: FetchSettings = field(default_factory=FetchSettings)
     dedup: DedupSettings = field(default_factory=DedupSettings)
     quality: QualitySettings = field(default_factory=QualitySettings)
@@ -279,10 +298,26 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         settings = replace(settings, sources_file=Path(env["NEWSETL_SOURCES_FILE"]).resolve())
     if env.get("NEWSETL_DEMO_SITE_URL"):
         settings = replace(settings, demo_site_url=env["NEWSETL_DEMO_SITE_URL"].rstrip("/"))
+    if env.get("NEWSETL_DATABASE_CONNECT_TIMEOUT_S"):
+        connect_s = parse_setting(
+            "NEWSETL_DATABASE_CONNECT_TIMEOUT_S", env["NEWSETL_DATABASE_CONNECT_TIMEOUT_S"], float
+        )
+        settings = replace(settings, database_connect_timeout_s=connect_s)
+    if env.get("NEWSETL_DATABASE_STATEMENT_TIMEOUT_S"):
+        statement_s = parse_setting(
+            "NEWSETL_DATABASE_STATEMENT_TIMEOUT_S", env["NEWSETL_DATABASE_STATEMENT_TIMEOUT_S"], float
+        )
+        settings = replace(settings, database_statement_timeout_s=statement_s)
     if env.get("NEWSETL_LOAD_BATCH_SIZE"):
         batch = parse_setting("NEWSETL_LOAD_BATCH_SIZE", env["NEWSETL_LOAD_BATCH_SIZE"], int)
         settings = replace(settings, load_batch_size=batch)
     if env.get("NEWSETL_EXTRACT_PROCESSES"):
         processes = parse_setting("NEWSETL_EXTRACT_PROCESSES", env["NEWSETL_EXTRACT_PROCESSES"], int)
         settings = replace(settings, extract_processes=processes)
+    if env.get("NEWSETL_EXTRACT_TIMEOUT_S"):
+        timeout_s = parse_setting("NEWSETL_EXTRACT_TIMEOUT_S", env["NEWSETL_EXTRACT_TIMEOUT_S"], float)
+        settings = replace(settings, extract_timeout_s=timeout_s)
+    if env.get("NEWSETL_EXTRACT_MAX_MEMORY_MB"):
+        memory_mb = parse_setting("NEWSETL_EXTRACT_MAX_MEMORY_MB", env["NEWSETL_EXTRACT_MAX_MEMORY_MB"], int)
+        settings = replace(settings, extract_max_memory_mb=memory_mb)
     return settings

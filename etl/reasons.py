@@ -20,6 +20,8 @@ class Reason(StrEnum):
     # discover
     BAD_XML = "bad_xml"
     BAD_FEED = "bad_feed"
+    NOT_A_SITEMAP = "not_a_sitemap"  # XML, but neither a urlset nor a sitemapindex
+    NO_SITEMAP = "no_sitemap"  # the source names no sitemap_url and its robots.txt lists no Sitemap: line
     # fetch: the network and the server
     TIMEOUT = "timeout"
     CONNECTION_ERROR = "connection_error"
@@ -31,6 +33,8 @@ class Reason(StrEnum):
     HOST_DEFERRED = "host_deferred"
     NOT_HTML = "not_html"
     # fetch: where a request may go
+    BAD_URL = "bad_url"  # unparseable, too long, or read as another host by another parser (etl.crawl.urls)
+    FORBIDDEN_ADDRESS = "forbidden_address"  # the host resolved to a loopback/private address not allowed
     OFFSITE_URL = "offsite_url"
     OFFSITE_REDIRECT = "offsite_redirect"
     REDIRECT_LOOP = "redirect_loop"
@@ -42,6 +46,12 @@ class Reason(StrEnum):
     # extract
     PARSE_ERROR = "parse_error"
     NO_TEXT = "no_text"
+    TOO_SLOW = "too_slow"
+    WORKER_DIED = "worker_died"
+    # load
+    NOT_STORABLE = "not_storable"  # the warehouse rejected the page's article; detail: the database's message
+    # retry planning (etl.crawl.retries)
+    GIVEN_UP = "given_up"  # no longer retried by every run; detail: attempts, last reason, when it is tried again
 
 
 RETRYABLE = frozenset(
@@ -52,6 +62,7 @@ RETRYABLE = frozenset(
         Reason.ROBOTS_UNAVAILABLE,
         Reason.HOST_DEFERRED,
         Reason.TOO_MANY_RETRIES,
+        Reason.WORKER_DIED,
     }
 )
 

@@ -7,9 +7,9 @@ tested with hand-built values. Failures are values too (``Failure``), never exce
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -62,6 +62,21 @@ class DiscoveredUrl:
 
 
 @dataclass(frozen=True)
+class Discovery:
+    """What discovery found for a source and interval (``etl.crawl.discover``).
+
+    ``counts``: per method tried, ``{"seen": n, "taken": n, <reason>: n, ...}`` with the reasons entries were
+    left out (``etl.crawl.discover.DROP_REASONS``), as ``pipeline_runs.discovery_counts`` keeps it.
+    ``method``: the method that answered, None when none did (then ``failures`` says why).
+    """
+
+    urls: tuple[DiscoveredUrl, ...]
+    failures: tuple[Failure, ...]
+    counts: Mapping[str, Mapping[str, int]]
+    method: str | None
+
+
+@dataclass(frozen=True)
 class FetchedPage:
     """A page body as the server sent it, and where it finally came from."""
 
@@ -108,6 +123,8 @@ class Article:
     section: str | None
     fetched_at: datetime
     paragraphs: tuple[str, ...]
+    publisher: str | None = None
+    """The organisation that publishes it (``authors`` are people). ``published_at`` keeps the page's offset."""
 
 
 @dataclass(frozen=True)
@@ -141,6 +158,14 @@ class StageCounts:
     paragraphs_extracted: int = 0
     paragraphs_repeated: int = 0
     articles_loaded: int = 0
+    discovery_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per discovery method tried: entries seen, taken and left out by reason (``Discovery.counts``)."""
+    load_failed: int = 0
+    """Extracted articles the warehouse rejected (recorded as ``not_storable`` failures)."""
+    urls_given_up: int = 0
+    """Earlier failures the run stopped retrying (recorded as ``given_up`` failures)."""
+    characters_replaced: int = 0
+    """NUL characters and lone surrogates made storable (U+FFFD) in the text the run loaded."""
 
 
 @dataclass

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import soupsieve
 
 from etl.config import ConfigError, Settings
-from etl.crawl.urls import canonical_url, host_of, rebase_url
+from etl.crawl.urls import BadUrl, canonical_url, fold_netloc, host_of, parse_web_url, rebase_url
 from etl.records import Source
 
 DISCOVERY_METHODS = ("sitemap", "news_sitemap", "rss", "archive")
@@ -29,8 +29,8 @@ DEFAULT_MIN_DELAY_S = 1.0
 MAX_MIN_DELAY_S = 600.0
 """A longer pause between two requests would make a day's run of a few hundred pages last days."""
 _URL_KEYS = ("base_url", "sitemap_url", "news_sitemap_url", "feed_url", "archive_url")
+# "sitemap" needs no sitemap_url: without one, the Sitemap: lines of the site's robots.txt are read.
 _REQUIRED_URL = {
-    "sitemap": "sitemap_url",
     "news_sitemap": "news_sitemap_url",
     "rss": "feed_url",
     "archive": "archive_url",
@@ -83,7 +83,9 @@ def find_source(sources: tuple[Source, ...], name: str) -> Source:
 
 def identity_url(source: Source, url: str) -> str:
     """The URL the warehouse files the page at ``url`` under: rebased from the source's ``base_url`` to its
-    ``canonical_base_url`` when it sets one and ``url`` is under ``base_url``, else ``url`` unchanged."""
+    ``canonical_base_url`` when it sets one and ``url`` is under ``base_url``, else ``url`` unchanged. Give
+    it a canonical URL (``canonical_url``): the pipeline files pages under canonical forms and requests them
+    as listed."""
     if source.canonical_base_url is None:
         return url
     return rebase_url(url, source.base_url, source.canonical_base_url)
@@ -125,7 +127,7 @@ def parse_source(table: dict[str, Any], demo_site_url: str) -> Source:
     for method in discovery:
         if method not in DISCOVERY_METHODS:
             raise ConfigError(f"source {name!r}: discovery method {method!r} is not one of {DISCOVERY_METHODS}")
-        if _REQUIRED_URL[method] not in urls:
+        if method in _REQUIRED_URL and _REQUIRED_URL[method] not in urls:
             raise ConfigError(f"source {name!r}: discovery {method!r} needs {_REQUIRED_URL[method]}")
     if "archive_url" in urls and "{date}" not in urls["archive_url"]:
         raise ConfigError(f"source {name!r}: archive_url must contain {{date}}")
@@ -140,8 +142,11 @@ def parse_source(table: dict[str, Any], demo_site_url: str) -> Source:
     allowed_hosts = table.get("allowed_hosts", [])
     if not isinstance(allowed_hosts, list) or not all(isinstance(h, str) and h for h in allowed_hosts):
         raise ConfigError(f"source {name!r}: allowed_hosts must be a list of host names (host or host:port)")
-    allowed = tuple(h.lower() for h in allowed_hosts)
-    allowed = allowed or (host_of(urls["base_url"]),)
+    allowed = tuple(fold_netloc(h) for h in allowed_hosts)
+    if "" in allowed:
+        bad = allowed_hosts[allowed.index("")]
+        raise ConfigError(f"source {name!r}: allowed_hosts entry {bad!r} is not a host name (host or host:port)")
+    allowed = tuple(dict.fromkeys(allowed)) or (host_of(urls["base_url"]),)
     for key, url in urls.items():
         if key != "base_url" and host_of(url) not in allowed:
             raise ConfigError(f"source {name!r}: {key} {url} is not on an allowed host ({', '.join(allowed)})")
@@ -176,14 +181,12 @@ def parse_source(table: dict[str, Any], demo_site_url: str) -> Source:
 
 
 def _check_url(name: str, key: str, url: str) -> None:
-    """A ``ConfigError`` unless ``url`` parses as an http(s) URL with a host (and a port in range)."""
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - reading it validates the port
-    except ValueError as exc:
-        raise ConfigError(f"source {name!r}: {key} {url!r} is not a valid URL: {exc}") from exc
-    if not parts.hostname:
-        raise ConfigError(f"source {name!r}: {key} {url!r} has no host")
+    """A ``ConfigError`` unless ``url`` is an http(s) URL the fetcher would request (``parse_web_url``: a
+    host, a port in range, one reading for every parser, at most ``MAX_URL_LENGTH`` characters)."""
+    parsed = parse_web_url(url)
+    if isinstance(parsed, BadUrl):
+        problem = parsed.why if parsed.why == "has no host" else f"is not a valid URL: {parsed.why}"
+        raise ConfigError(f"source {name!r}: {key} {url!r} {problem}")
 
 
 def _check_selector(name: str, selector: object) -> None:

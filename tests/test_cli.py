@@ -44,7 +44,7 @@ def test_extract_prints_one_json_object_per_file(demo_site: RunningSite, tmp_pat
     lines = result.stdout.splitlines()
     assert len(lines) == 2
     first = json.loads(lines[0])
-    assert set(first) == {"url", "title", "published_at", "language", "authors", "paragraphs", "text"}
+    assert set(first) == {"url", "title", "published_at", "language", "authors", "publisher", "paragraphs", "text"}
     assert first["url"] == "https://deu.belta.by/economics/view/seed"
     assert first["title"] == seed.title
     assert datetime.fromisoformat(first["published_at"]) == seed.published_at

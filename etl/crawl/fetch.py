@@ -10,41 +10,61 @@ decoded body is streamed and cut there, so gzip bombs stop too); ``max_redirects
 requested: no server-side request forgery through a sitemap or a redirect) and ``min_delay_s`` (per-host
 rate limit, raised to a robots ``Crawl-delay``).
 
+robots.txt governs every request: articles (``fetch_page``), discovery documents (``fetch_document``:
+sitemaps, feeds, archive pages) and every redirect hop; it is read before the first request to its origin,
+and that request counts against its ``Crawl-delay``, so the delay spaces requests from the first on.
+
+Where a request may go (server-side request forgery): every URL, the first and each redirect's, is read by
+``etl.crawl.urls.parse_web_url`` (the parser the connection uses; a URL another parser reads differently is
+refused before any connection), its host must be on the allow-list, and it is requested as listed (requests'
+re-quoting is bypassed). Each connection, a urllib3 retry's too, then checks the addresses the host resolved
+to (``AddressGuard``): a loopback, private, link-local or other non-public address only when an allowed host
+names it literally (or is ``localhost``), so a DNS name never leads inside. Behind a proxy from the
+environment the proxy resolves names; the allow-list still holds.
+
 Reasons: ``http_<status>``, ``timeout``, ``connection_error``, ``truncated``, ``too_large``,
 ``bad_encoding``, ``not_html``, ``redirect_loop``, ``too_many_redirects``, ``offsite_redirect``,
 ``offsite_url``, ``robots_disallowed``, ``robots_unavailable``, ``crawl_delay_too_long``, ``host_deferred``,
-``request_error``. ``is_retryable`` says which a later run may cure.
+``request_error``, ``bad_url``, ``forbidden_address``. ``is_retryable`` says which a later run may cure.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import socket
 import threading
 import time
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Self
-from urllib.parse import urljoin, urlsplit
+from typing import Any, Self
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.connectionpool import ConnectionPool
+from requests.cookies import extract_cookies_to_jar
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import ConnectionPool, HTTPConnectionPool
 from urllib3.exceptions import (
+    ConnectTimeoutError,
     DecodeError,
     InvalidHeader,
     MaxRetryError,
+    NameResolutionError,
     ProtocolError,
     ReadTimeoutError,
     ResponseError,
 )
+from urllib3.poolmanager import PoolManager
 from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from etl.config import FetchSettings
 from etl.crawl.ratelimit import HostRateLimiter
 from etl.crawl.robots import RobotsRules, rules_from_response
-from etl.crawl.urls import canonical_url, host_of, is_allowed
+from etl.crawl.urls import BadUrl, WebUrl, fold_netloc, host_of, ip_literal, parse_web_url, resolve_url
 from etl.reasons import RETRY_STATUSES, Reason, http_reason
 from etl.records import Failure, FetchedPage, Source
 
@@ -70,8 +90,10 @@ class Fetcher:
     def __init__(self, settings: FetchSettings, source: Source, limiter: HostRateLimiter | None = None) -> None:
         self.settings = settings
         self.source = source
-        self.allowed_hosts = source.allowed_hosts or (host_of(source.base_url),)
-        self.session = make_session(settings, source.concurrency or settings.concurrency)
+        hosts = source.allowed_hosts or (host_of(source.base_url),)
+        self.allowed_hosts = tuple(folded for folded in map(fold_netloc, hosts) if folded)
+        guard = AddressGuard.for_hosts(self.allowed_hosts)
+        self.session = make_session(settings, source.concurrency or settings.concurrency, guard)
         self.limiter = limiter or HostRateLimiter()
         self._robots: dict[str, RobotsRules] = {}
         self._robots_locks: dict[str, threading.Lock] = {}
@@ -92,15 +114,36 @@ class Fetcher:
             origin_lock = self._robots_locks.setdefault(origin, threading.Lock())
         with origin_lock:  # one robots.txt request per origin; other origins do not wait for it
             if origin not in self._robots:
-                result = self.get(f"{origin}/robots.txt", expect_html=False)
+                robots_url = f"{origin}/robots.txt"
+                result = self.get(robots_url, expect_html=False)
                 if isinstance(result, FetchedPage):
-                    rules = rules_from_response(result.status, result.content)
+                    rules = rules_from_response(
+                        result.status, result.content, content_type=result.content_type, robots_url=robots_url
+                    )
                 else:
-                    rules = rules_from_response(result.http_status, None, result.reason)
-                    if rules.unavailable is not None:
-                        logger.warning("robots.txt of %s unavailable (%s): deferring the host", origin, result.reason)
+                    rules = rules_from_response(result.http_status, None, result.reason, robots_url=robots_url)
+                    if rules.unavailable is not None:  # recorded on each URL it defers; the run names it
+                        logger.info("robots.txt of %s unavailable (%s): deferring the host", origin, result.reason)
                 self._robots[origin] = rules
+                self._space_after_robots(robots_url, rules)
             return self._robots[origin]
+
+    def _space_after_robots(self, robots_url: str, rules: RobotsRules) -> None:
+        """Count the robots.txt request against the host's Crawl-delay, so the request after it waits too.
+
+        robots.txt itself was spaced by ``min_delay_s`` only (its Crawl-delay was not known yet); reserving
+        the difference now makes the gap to the next request the full Crawl-delay. A delay over
+        ``max_crawl_delay_s`` refuses the host instead, so nothing waits for it.
+        """
+        crawl_delay = rules.crawl_delay(self.settings.user_agent)
+        extra = crawl_delay - max(self.source.min_delay_s, 0.0)
+        target = parse_web_url(robots_url)
+        if extra > 0 and crawl_delay <= self.settings.max_crawl_delay_s and not isinstance(target, BadUrl):
+            self.limiter.wait(target.netloc, extra)
+
+    def robots_sitemaps(self, url: str) -> tuple[str, ...]:
+        """The ``Sitemap:`` URLs of the robots.txt of ``url``'s origin (read now if it was not yet)."""
+        return self._rules(url).sitemaps
 
     def fetch_page(self, url: str, previous: FetchedPage | None = None) -> FetchedPage | Failure:
         """Fetch an article page, honouring robots.txt and requiring HTML.
@@ -108,46 +151,68 @@ class Fetcher:
         ``previous`` is the stored version of the page: its ETag / Last-Modified make the request
         conditional, and a 304 returns it (``not_modified``) instead of a new body.
         """
-        if not is_allowed(url, self.allowed_hosts):
+        target = parse_web_url(url)
+        if isinstance(target, BadUrl):
+            return self._failure(url, Reason.BAD_URL, None, target.why)
+        if target.netloc not in self.allowed_hosts:
             return self._failure(url, Reason.OFFSITE_URL, None, url)
-        refusal = self.robots_refusal(url)
+        refusal = self.robots_refusal(target.url)
         if refusal is not None:
             return self._failure(url, refusal, None)
         return self.get(url, expect_html=True, previous=previous)
 
+    def fetch_document(self, url: str) -> FetchedPage | Failure:
+        """Fetch a discovery document (sitemap, feed, archive page) as ``fetch_page`` fetches an article: on an
+        allowed host and only when robots.txt allows it (read before the first request to its host, so its
+        Crawl-delay spaces every request), any Content-Type."""
+        target = parse_web_url(url)
+        if isinstance(target, BadUrl):
+            return self._failure(url, Reason.BAD_URL, None, target.why)
+        if target.netloc not in self.allowed_hosts:
+            return self._failure(url, Reason.OFFSITE_URL, None, url)
+        refusal = self.robots_refusal(target.url)
+        if refusal is not None:
+            return self._failure(url, refusal, None)
+        return self.get(url, expect_html=False)
+
     def get(self, url: str, *, expect_html: bool, previous: FetchedPage | None = None) -> FetchedPage | Failure:
-        """GET ``url`` with retries and limits, following allowed redirects; never raises for network trouble."""
+        """GET ``url`` as listed, with retries and limits, following allowed redirects; never raises for network
+        trouble or a bad URL (``bad_url``, ``offsite_url``, ``offsite_redirect``, ``forbidden_address``, ...)."""
         started = time.monotonic()
         deadline = started + self.settings.total_timeout_s
-        current = url
-        seen = {canonical_url(url)}
+        target = parse_web_url(url)
+        if isinstance(target, BadUrl):
+            return self._failure(url, Reason.BAD_URL, None, target.why)
+        seen = {target.url}  # a loop repeats a URL exactly; canonical forms would call /x?print -> /x?print= one
         try:
-            for _hop in range(self.settings.max_redirects + 1):
-                if not is_allowed(current, self.allowed_hosts):
-                    reason = Reason.OFFSITE_REDIRECT if current != url else Reason.OFFSITE_URL
-                    return self._failure(url, reason, None, current)
-                if current != url and expect_html and (refusal := self.robots_refusal(current)):
-                    return self._failure(url, refusal, None, current)
-                deferred = self._deferred.get(host_of(current))
+            for hop in range(self.settings.max_redirects + 1):
+                if target.netloc not in self.allowed_hosts:
+                    reason = Reason.OFFSITE_REDIRECT if hop else Reason.OFFSITE_URL
+                    return self._failure(url, reason, None, target.url)
+                if hop and not _is_robots_txt(url) and (refusal := self.robots_refusal(target.url)):
+                    return self._failure(url, refusal, None, target.url)
+                deferred = self._deferred.get(target.netloc)
                 if deferred is not None:
                     return self._failure(url, Reason.HOST_DEFERRED, None, deferred)
-                self.limiter.wait(host_of(current), self._delay(current))
+                self.limiter.wait(target.netloc, self._delay(target.url))
                 if time.monotonic() > deadline:
                     return self._failure(url, Reason.TIMEOUT, None, "total deadline passed before the request")
-                headers = _conditional_headers(previous) if current == url else {}
-                timeout = (self.settings.connect_timeout_s, self.settings.read_timeout_s)
-                with self.session.get(
-                    current, timeout=timeout, stream=True, allow_redirects=False, headers=headers
-                ) as response:
+                with self._send(target, _conditional_headers(previous) if hop == 0 else {}) as response:
                     if response.is_redirect:
-                        target = urljoin(current, response.headers["Location"])
-                        if canonical_url(target) in seen:
-                            return self._failure(url, Reason.REDIRECT_LOOP, response.status_code, target)
-                        seen.add(canonical_url(target))
-                        current = target
+                        location = _location(response)
+                        following = parse_web_url(resolve_url(target.url, location))
+                        if isinstance(following, BadUrl):
+                            reason = Reason.OFFSITE_REDIRECT if following.ambiguous else Reason.BAD_URL
+                            return self._failure(url, reason, response.status_code, f"to {location!r}: {following.why}")
+                        if following.url in seen:
+                            return self._failure(url, Reason.REDIRECT_LOOP, response.status_code, following.url)
+                        seen.add(following.url)
+                        target = following
                         continue
                     return self._outcome(url, response, expect_html, previous, started, deadline)
             return self._failure(url, Reason.TOO_MANY_REDIRECTS, None, f"more than {self.settings.max_redirects}")
+        except AddressRefused as exc:
+            return self._failure(url, Reason.FORBIDDEN_ADDRESS, None, str(exc))
         except requests.exceptions.RetryError as exc:
             return self._failure(url, Reason.TOO_MANY_RETRIES, None, str(exc))
         except requests.exceptions.Timeout as exc:
@@ -157,6 +222,23 @@ class Fetcher:
             return self._failure(url, reason, None, str(exc))
         except requests.exceptions.RequestException as exc:
             return self._failure(url, Reason.REQUEST_ERROR, None, str(exc))
+
+    def _send(self, target: WebUrl, headers: dict[str, str]) -> requests.Response:
+        """One GET of ``target.url`` exactly, through the session's adapter.
+
+        The URL is set on the request after requests prepared it, since requests re-quotes it (``requote_uri``
+        unquotes ``%7E`` and escapes every ``%`` of a URL when one starts no escape); urllib3 sends the target
+        as it is, upper-casing escape hex digits only. The adapter is called directly because
+        ``Session.send`` parses a redirect's Location itself (and raises on ``http://[::1``); redirects
+        are ours to read. Cookies the site sets are kept in the session as ``Session.send`` would.
+        """
+        prepared = self.session.prepare_request(requests.Request("GET", target.url, headers=headers))
+        prepared.url = target.url
+        environment = self.session.merge_environment_settings(target.url, {}, True, None, None)
+        timeout = (self.settings.connect_timeout_s, self.settings.read_timeout_s)
+        response = self.session.get_adapter(target.url).send(prepared, timeout=timeout, **environment)
+        extract_cookies_to_jar(self.session.cookies, prepared, response.raw)
+        return response
 
     def _outcome(
         self,
@@ -244,8 +326,9 @@ class PoliteRetry(Retry):
         return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
-def make_session(settings: FetchSettings, pool_size: int | None = None) -> requests.Session:
-    """A session with pooled connections and urllib3 retries as the settings say."""
+def make_session(settings: FetchSettings, pool_size: int | None, guard: AddressGuard) -> requests.Session:
+    """A session with pooled connections and urllib3 retries as the settings say, whose connections reach only
+    the addresses ``guard`` allows."""
     retry = PoliteRetry(
         total=settings.retries,
         connect=settings.retries,
@@ -262,13 +345,155 @@ def make_session(settings: FetchSettings, pool_size: int | None = None) -> reque
         raise_on_status=False,
     )
     size = max(1, pool_size or settings.concurrency)
-    adapter = HTTPAdapter(max_retries=retry, pool_connections=4, pool_maxsize=size)
+    adapter = _GuardedAdapter(guard, max_retries=retry, pool_connections=4, pool_maxsize=size)
     session = requests.Session()
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = settings.user_agent
     session.max_redirects = settings.max_redirects
     return session
+
+
+class AddressRefused(Exception):
+    """A connection would reach an address its source does not allow. Raised where urllib3 connects, so
+    neither urllib3 nor requests retries or wraps it; ``Fetcher.get`` makes it a ``forbidden_address``."""
+
+
+@dataclass(frozen=True)
+class AddressGuard:
+    """Which resolved addresses a source's connections may reach (a pure policy).
+
+    Any public address. A loopback, private, link-local, shared, reserved or multicast address only when an
+    allowed host is that address written literally with that port (``127.0.0.1:8765``: our demo and tests),
+    or, for a loopback address, when an allowed host is ``localhost`` (loopback by definition, RFC 6761) with
+    that port. So a DNS name of an allowed host that resolves inside (a rebinding, a wrong record) is refused.
+    An allowed host without a port stands for ports 80 and 443.
+    """
+
+    literal: frozenset[tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, int | None]]
+    loopback_ports: frozenset[int | None]
+
+    @classmethod
+    def for_hosts(cls, allowed_hosts: tuple[str, ...]) -> AddressGuard:
+        """The guard of an allow-list of folded hosts (``etl.crawl.urls.fold_netloc``)."""
+        literal = set()
+        loopback_ports = set()
+        for entry in allowed_hosts:
+            parsed = parse_web_url(f"http://{entry}/")
+            if isinstance(parsed, BadUrl):
+                continue
+            address = ip_literal(parsed.host)
+            if address is not None:
+                literal.add((address, parsed.port))
+            elif parsed.host == "localhost" or parsed.host.endswith(".localhost"):
+                loopback_ports.add(parsed.port)
+        return cls(frozenset(literal), frozenset(loopback_ports))
+
+    def refusal(self, address: str, port: int) -> str | None:
+        """Why a connection to ``address`` (as resolved) on ``port`` is refused, or None."""
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        if ip.is_global and not ip.is_multicast:
+            return None
+        ports = (port, None) if port in (80, 443) else (port,)
+        if any((ip, allowed) in self.literal for allowed in ports):
+            return None
+        if ip.is_loopback and any(allowed in self.loopback_ports for allowed in ports):
+            return None
+        return f"{address} is not a public address and no allowed host names it"
+
+
+def _guarded_connection(
+    conn: HTTPConnection, guard: AddressGuard, connect: Callable[[], socket.socket]
+) -> socket.socket:
+    """Resolve the host once, refuse it when any address is not allowed, then connect to the checked
+    addresses themselves (in resolver order), so a second lookup cannot answer differently."""
+    name = conn._dns_host
+    try:
+        found = socket.getaddrinfo(name, conn.port, 0, socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise NameResolutionError(conn.host, conn, exc) from exc
+    addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
+    for address in addresses:
+        refusal = guard.refusal(address, conn.port)
+        if refusal is not None:
+            raise AddressRefused(f"{conn.host} resolves to {refusal}")
+    error: ConnectTimeoutError | None = None
+    for address in addresses:
+        conn._dns_host = address
+        try:
+            return connect()
+        except ConnectTimeoutError as exc:
+            error = exc
+        finally:
+            conn._dns_host = name
+    assert error is not None  # getaddrinfo returns at least one address or raises
+    raise error
+
+
+class _GuardedHTTPConnection(HTTPConnection):
+    def __init__(self, *args: Any, address_guard: AddressGuard, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.address_guard = address_guard
+
+    def _new_conn(self) -> socket.socket:
+        return _guarded_connection(self, self.address_guard, super()._new_conn)
+
+
+class _GuardedHTTPSConnection(HTTPSConnection):
+    def __init__(self, *args: Any, address_guard: AddressGuard, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.address_guard = address_guard
+
+    def _new_conn(self) -> socket.socket:
+        return _guarded_connection(self, self.address_guard, super()._new_conn)
+
+
+class _GuardedPoolManager(PoolManager):
+    """A pool manager whose pools make guarded connections."""
+
+    def __init__(self, guard: AddressGuard, **kwargs: Any) -> None:
+        self.address_guard = guard
+        super().__init__(**kwargs)
+
+    def _new_pool(
+        self, scheme: str, host: str, port: int, request_context: dict[str, Any] | None = None
+    ) -> HTTPConnectionPool:
+        pool = super()._new_pool(scheme, host, port, request_context)
+        pool.ConnectionCls = _GuardedHTTPSConnection if scheme == "https" else _GuardedHTTPConnection
+        pool.conn_kw["address_guard"] = self.address_guard
+        return pool
+
+
+class _GuardedAdapter(HTTPAdapter):
+    """requests' adapter over a ``_GuardedPoolManager``."""
+
+    def __init__(self, guard: AddressGuard, **kwargs: Any) -> None:
+        self.address_guard = guard
+        super().__init__(**kwargs)
+
+    def init_poolmanager(self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any) -> None:
+        self._pool_connections = connections
+        self._pool_maxsize = maxsize
+        self._pool_block = block
+        self.poolmanager = _GuardedPoolManager(
+            self.address_guard, num_pools=connections, maxsize=maxsize, block=block, **pool_kwargs
+        )
+
+
+def _location(response: requests.Response) -> str:
+    """The Location header as the server wrote it: http.client reads headers as Latin-1, servers send UTF-8."""
+    location = response.headers["Location"]
+    try:
+        return location.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return location
+
+
+def _is_robots_txt(url: str) -> bool:
+    """Whether ``url`` is a robots.txt: its redirects are followed without asking robots.txt (RFC 9309 2.3.1.2)."""
+    return urlsplit(url).path == "/robots.txt"
 
 
 def _conditional_headers(previous: FetchedPage | None) -> dict[str, str]:

@@ -1,15 +1,30 @@
 """robots.txt as a policy: what a robots.txt response means for fetching its host (RFC 9309).
 
-- 200: its rules apply (protego parses them; ``Crawl-delay`` is honoured by the rate limit).
+- 200: its rules apply (protego parses them; ``Crawl-delay`` is honoured by the rate limit; ``Sitemap:``
+  lines are the sitemaps of a source that names none).
 - 4xx, or a redirect we do not follow: there are no rules, everything is allowed.
 - 5xx or 429: the host is unavailable; its pages are deferred (``robots_unavailable``) and retried by a
-  later run, never fetched blind.
+  later run, never fetched blind (RFC 9309 2.3.1.4: "complete disallow").
 - no answer: the same, with the network reason (``timeout``, ``connection_error``): the host is down.
+
+The rules govern every request to the host, sitemaps, feeds and archive pages included (``etl.crawl.fetch``).
+
+The body becomes text as a browser decodes a ``text/plain`` file (``decode_robots``), with RFC 9309's
+UTF-8 first: a byte-order mark wins, then UTF-8 when the bytes are valid UTF-8 (the RFC's encoding; bytes
+that happen to be valid UTF-8 are hardly ever meant as anything else, whatever a server's default charset
+says), then the ``charset`` of the Content-Type, else windows-1252 (a superset of Latin-1, what browsers
+assume). So a BOM never hides the first group, and a Latin-1 path stays the path it names.
+Line ends CR, LF and CRLF and a missing final newline are all one line end (``str.splitlines``).
+protego (Scrapy's robots.txt parser) does the rest: groups by product token, longest match with ``Allow``
+winning ties, ``*`` and ``$`` patterns, percent-encoding.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import codecs
+from dataclasses import dataclass, field
+from email.message import Message
+from urllib.parse import urljoin
 
 from protego import Protego
 
@@ -19,6 +34,8 @@ _ALLOW_ALL_REASONS = frozenset(
     {Reason.OFFSITE_REDIRECT, Reason.REDIRECT_LOOP, Reason.TOO_MANY_REDIRECTS, Reason.TOO_LARGE}
 )
 _NETWORK_REASONS = frozenset({Reason.TIMEOUT, Reason.CONNECTION_ERROR, Reason.TRUNCATED})
+_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_FALLBACK_ENCODING = "windows-1252"
 
 
 @dataclass(frozen=True)
@@ -28,6 +45,8 @@ class RobotsRules:
     parser: Protego | None = None
     unavailable: str | None = None
     """Why the host's pages are deferred, when its robots.txt could not be read."""
+    sitemaps: tuple[str, ...] = field(default=())
+    """The absolute URLs of its ``Sitemap:`` lines, in file order (relative ones resolved against robots.txt)."""
 
     def refusal(self, url: str, user_agent: str, max_crawl_delay_s: float) -> str | None:
         """Why ``url`` may not be fetched now (a failure reason), or None when it may."""
@@ -48,14 +67,52 @@ class RobotsRules:
         return float(self.parser.crawl_delay(user_agent) or 0.0)
 
 
-def rules_from_response(status: int | None, body: bytes | None, reason: str | None = None) -> RobotsRules:
-    """The rules a robots.txt fetch gives: its HTTP status (None when none came), body and failure reason."""
+def decode_robots(body: bytes, content_type: str | None = None) -> str:
+    """The text of a robots.txt body: BOM, else UTF-8 if valid, else the Content-Type's charset, else
+    windows-1252; the BOM itself is dropped. Never raises: undecodable bytes become U+FFFD."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom) :].decode(encoding, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    return body.decode(_charset(content_type) or _FALLBACK_ENCODING, errors="replace")
+
+
+def _charset(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type if Python knows that codec, else None."""
+    if not content_type:
+        return None
+    message = Message()
+    message["Content-Type"] = content_type
+    charset = message.get_param("charset")
+    if not isinstance(charset, str):
+        return None
+    try:
+        return codecs.lookup(charset.strip()).name
+    except LookupError:
+        return None
+
+
+def rules_from_response(
+    status: int | None,
+    body: bytes | None,
+    reason: str | None = None,
+    *,
+    content_type: str | None = None,
+    robots_url: str = "",
+) -> RobotsRules:
+    """The rules a robots.txt fetch gives: its HTTP status (None when none came), body and failure reason;
+    ``content_type`` names the body's charset, ``robots_url`` resolves relative ``Sitemap:`` lines."""
     if status == 200 and body is not None:
-        return RobotsRules(Protego.parse(body.decode("utf-8", errors="replace")))
+        parser = Protego.parse(decode_robots(body, content_type))
+        sitemaps = tuple(dict.fromkeys(urljoin(robots_url, line.strip()) for line in parser.sitemaps if line.strip()))
+        return RobotsRules(parser, sitemaps=sitemaps)
     if status is not None and 400 <= status < 500 and status != 429:
         return RobotsRules()
     if status is None and reason in _ALLOW_ALL_REASONS:
         return RobotsRules()
     if status is None and reason in _NETWORK_REASONS:
         return RobotsRules(unavailable=reason)
-    return RobotsRules(unavailable="robots_unavailable")
+    return RobotsRules(unavailable=Reason.ROBOTS_UNAVAILABLE)

@@ -9,7 +9,18 @@ element" is a slice and any sum over them a difference of prefix sums: choosing 
 never walks the tree again.
 
 Chrome (``is_chrome``) is marked per block, except when the chrome-named element holds most of the page's
-text: then it is a layout wrapper (``has-sidebar``, a body class such as ``tag-sports``), not chrome.
+text: then it is a layout wrapper (``has-sidebar``, a body class such as ``tag-sports``), not chrome. The
+``<header>`` of an article (inside ``<article>`` or ``<main>``, or holding the ``<h1>``) is chrome only in
+its short or linked lines (kicker, byline, date, share links) and in what comes before its title
+(breadcrumbs): its lede or standfirst, a paragraph of prose after the title, is article text in every
+language.
+
+A ``teaser`` that links nowhere right under the ``<h1>`` is the article's own lede, not chrome. Captions are
+also found by structure, whatever their classes and language: an element holding an image and a short text
+between paragraphs, and a centred line right after an image-only paragraph (``CAPTION_CHARS``).
+
+Lists (``<ul>``, ``<ol>``) keep their block spans too, so that a list the article ends with is kept whole
+(``etl.extract.score.trimmed``).
 """
 
 from __future__ import annotations
@@ -20,7 +31,7 @@ from dataclasses import dataclass
 
 from bs4 import NavigableString, Tag
 
-from etl.extract.chrome import is_chrome, is_hidden, is_never_text
+from etl.extract.chrome import is_chrome, is_hidden, is_never_text, is_soft_chrome
 
 TEXT_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "address", "dt", "dd", "caption"})
 """Elements read whole as one block (what they hold is inline content)."""
@@ -69,6 +80,36 @@ INLINE_TAGS = frozenset(
 WRAPPER_SHARE = 0.5
 """A chrome-named element holding more than this share of the page's text is a layout wrapper."""
 
+LEDE_CHARS = 50
+"""A block of an article's ``<header>`` this long or longer, mostly outside links, is its lede, not a
+kicker, byline or date line (those stay chrome)."""
+
+CAPTION_CHARS = 300
+"""Text beside an image at most this long (and in at most ``CAPTION_BLOCKS`` blocks) is its caption: an
+element holding an image and little text between paragraphs (``<p>..</p><div class="inline-image"><img>
+<p>caption</p></div><p>..</p>``), or a centred paragraph right after an image-only one
+(``<p align="center"><img></p><p align="center">...``), is media and its credits, whatever its classes
+say and in whatever language."""
+
+CAPTION_BLOCKS = 2
+
+FIGURE_LIKE_TAGS = frozenset({"div", "section", "span"})
+"""Elements that, holding an image and a short text, are a figure in all but name."""
+
+TEASER_AFTER_TITLE = 8
+"""Blocks between the ``<h1>`` and a link-free teaser that is the article's own lede, at most."""
+
+HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+LEDE_DIGIT_SHARE = 0.1
+"""A lede is words; a line that is more than this share digits is a date, time or figures line."""
+
+LIST_TAGS = frozenset({"ul", "ol"})
+"""Elements whose items are one list: kept whole when the article keeps any of them."""
+
+_HEADER_LINK_DENSITY = 0.3
+_ARTICLE_TAGS = ("article", "main")
+
 _LINE_TAGS = INLINE_TAGS | {"br"}
 _LAYOUT_TAGS = frozenset(
     {"table", "div", "section", "article", "main", "ul", "ol", "dl", "blockquote", "figure", "header", "footer"}
@@ -94,6 +135,7 @@ class Layout:
     blocks: list[Block]
     chrome: list[bool]
     spans: list[tuple[Tag, int, int]]
+    lists: list[tuple[int, int]]
 
 
 def clean_text(text: str) -> str:
@@ -105,7 +147,7 @@ def read_blocks(root: Tag) -> Layout:
     """The blocks under ``root`` in document order (``root`` itself is never skipped)."""
     reader = _Reader()
     reader.visit(root, in_link=False, depth=0)
-    return Layout(reader.blocks, reader.chrome_marks(), reader.spans)
+    return Layout(reader.blocks, reader.chrome_marks(), reader.spans, reader.lists)
 
 
 class _Reader:
@@ -114,47 +156,96 @@ class _Reader:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.spans: list[tuple[Tag, int, int]] = []
-        self.chrome_spans: list[tuple[int, int, bool]] = []
+        self.lists: list[tuple[int, int]] = []
+        self.chrome_spans: list[tuple[int, int, str]] = []
+        self.names_seen: dict[str, bool] = {}
 
-    def visit(self, element: Tag, *, in_link: bool, depth: int) -> None:
+    def visit(self, element: Tag, *, in_link: bool, depth: int) -> bool:
+        """Read ``element``'s blocks; return whether it shows an image outside its text blocks (an image
+        child, or a child of no text around one), the sign of a figure by structure."""
         start = len(self.blocks)
         run: list[str] = []
         run_linked = 0
+        holds_image = False
+        after_image = False  # the element just before showed an image and no text
+        images: list[Tag] = []
         for child in element.contents:
             if type(child) is NavigableString:
                 if run or not child.isspace():
                     run.append(child)
                     if in_link:
                         run_linked += len(child.strip())
+                    after_image = after_image and child.isspace()
                 continue
-            if not isinstance(child, Tag) or is_never_text(child):
+            if not isinstance(child, Tag):
                 continue
             name = child.name
+            if is_never_text(child):
+                if name in _IMAGE_TAGS:
+                    holds_image = after_image = True
+                continue
             if name == "br":
                 run.append(_BREAK)
                 continue
-            chrome = is_chrome(child)
+            chrome = is_chrome(child, self.names_seen)
             if name in INLINE_TAGS and not chrome and not _holds_blocks(child):
-                run_linked += inline_text(child, run, in_link or name == "a")
+                mark = len(run)
+                if name == "img":
+                    images.append(child)
+                run_linked += inline_text(child, run, in_link or name == "a", images)
+                if images:
+                    after_image = all(part.isspace() for part in run[mark:])
+                    holds_image = holds_image or after_image
+                    images.clear()
+                elif after_image:
+                    after_image = all(part.isspace() for part in run[mark:])
                 continue
             if run:
                 self._add(run, run_linked, element.name)
                 run, run_linked = [], 0
             before = len(self.blocks)
+            child_image = False
             if name in TEXT_TAGS or (name in INLINE_TAGS and chrome) or depth >= _MAX_DEPTH:
                 parts: list[str] = []
-                linked = inline_text(child, parts, in_link)
+                linked = inline_text(child, parts, in_link, images)
                 self._add(parts, linked, name)
+                child_image = bool(images)
+                images.clear()
             elif name == "tr" and _is_data_row(child):
                 self._add_row(child, in_link)
             else:
-                self.visit(child, in_link=in_link or name == "a", depth=depth + 1)
-            if chrome and len(self.blocks) > before:
-                self.chrome_spans.append((before, len(self.blocks), is_hidden(child)))
+                child_image = self.visit(child, in_link=in_link or name == "a", depth=depth + 1)
+            if len(self.blocks) == before:
+                if child_image:
+                    holds_image = after_image = True
+                continue
+            if chrome:
+                self.chrome_spans.append((before, len(self.blocks), _chrome_kind(child)))
+            elif after_image and _is_centred(child) and self._is_caption(before, len(self.blocks)):
+                self.chrome_spans.append((before, len(self.blocks), _CHROME))
+            after_image = False
         if run:
             self._add(run, run_linked, element.name)
-        if len(self.blocks) > start:
-            self.spans.append((element, start, len(self.blocks)))
+        end = len(self.blocks)
+        if end > start:
+            self.spans.append((element, start, end))
+            if element.name in LIST_TAGS:
+                self.lists.append((start, end))
+            elif (
+                holds_image
+                and depth
+                and element.name in FIGURE_LIKE_TAGS
+                and self._is_caption(start, end)
+                and _between_paragraphs(element)
+            ):
+                self.chrome_spans.append((start, end, _CHROME))
+        return holds_image
+
+    def _is_caption(self, start: int, end: int) -> bool:
+        """Whether the blocks ``[start, end)`` beside an image are short enough to be its caption and credit."""
+        return (
+            end - start <= CAPTION_BLOCKS and sum(len(block.text) for block in self.blocks[start:end]) <= CAPTION_CHARS
+        )
 
     def _add(self, parts: list[str], linked: int, tag: str) -> None:
         """Append the run as blocks, one per paragraph (``<br>`` marks a break inside a run)."""
@@ -190,17 +281,93 @@ class _Reader:
         a wrapper when it holds most of the visible text, so hidden menus do not make a wrapper look small.
         """
         marks = [False] * len(self.blocks)
-        for start, end, hidden in self.chrome_spans:
-            if hidden:
+        for start, end, kind in self.chrome_spans:
+            if kind == _HIDDEN:
                 marks[start:end] = [True] * (end - start)
         hidden_length = sum(len(block.text) for block, mark in zip(self.blocks, marks, strict=True) if mark)
         if 2 * hidden_length > sum(len(block.text) for block in self.blocks):
             marks = [False] * len(self.blocks)
         visible = _prefix_sums(0 if mark else len(block.text) for block, mark in zip(self.blocks, marks, strict=True))
-        for start, end, hidden in self.chrome_spans:
-            if not hidden and visible[end] - visible[start] <= WRAPPER_SHARE * visible[-1]:
-                marks[start:end] = [True] * (end - start)
+        for start, end, kind in self.chrome_spans:
+            if kind == _HIDDEN or visible[end] - visible[start] > WRAPPER_SHARE * visible[-1]:
+                continue
+            if kind == _TEASER and self._is_own_teaser(start, end):
+                continue
+            prose_from = self._after_heading(start, end) if kind == _ARTICLE_HEADER else end
+            for index in range(start, end):
+                marks[index] = marks[index] or index < prose_from or not is_lede(self.blocks[index])
         return marks
+
+    def _is_own_teaser(self, start: int, end: int) -> bool:
+        """Whether a teaser is the article's own lede: it links nowhere and follows the ``<h1>`` closely
+        (within ``TEASER_AFTER_TITLE`` blocks); a card teasing another page links to it or stands apart."""
+        if any(block.link_density for block in self.blocks[start:end]):
+            return False
+        return any(block.tag == "h1" for block in self.blocks[max(0, start - TEASER_AFTER_TITLE) : start])
+
+    def _after_heading(self, start: int, end: int) -> int:
+        """The first block after the first heading in ``[start, end)`` (``end`` when there is none): a
+        header's lede follows its title; what comes before (breadcrumbs, a kicker) is chrome."""
+        for index in range(start, end):
+            if self.blocks[index].tag in HEADING_TAGS:
+                return index + 1
+        return end
+
+
+_HIDDEN = "hidden"
+_ARTICLE_HEADER = "article header"
+_TEASER = "teaser"
+_CHROME = "chrome"
+
+
+_IMAGE_TAGS = frozenset({"img", "picture"})
+_CENTRED_STYLE_RE = re.compile(r"text-align\s*:\s*center", re.I)
+
+
+def _is_centred(tag: Tag) -> bool:
+    """Whether an element is centred (``align="center"``, ``text-align: center``), as captions under images are."""
+    align = tag.get("align")
+    style = tag.get("style")
+    return (isinstance(align, str) and align.lower() == "center") or (
+        isinstance(style, str) and _CENTRED_STYLE_RE.search(style) is not None
+    )
+
+
+def _between_paragraphs(tag: Tag) -> bool:
+    """Whether the element sits in running text: the element before or after it is a paragraph (a figure
+    among cards of its own kind, image and blurb each, is a list of items, not a caption)."""
+    for step in ("previous_sibling", "next_sibling"):
+        sibling = getattr(tag, step)
+        while sibling is not None and type(sibling) is not Tag:
+            sibling = getattr(sibling, step)
+        if sibling is not None and sibling.name == "p":
+            return True
+    return False
+
+
+def _chrome_kind(tag: Tag) -> str:
+    """How a chrome element's blocks are marked: all of them (hidden elements unless they hold most of the
+    page, other chrome unless it is a wrapper); for an article's ``<header>``, all but its lede; for a
+    teaser (``is_soft_chrome``), all when it holds a link, none when it does not (the article's own)."""
+    if is_hidden(tag):
+        return _HIDDEN
+    if tag.name == "header" and (tag.find_parent(_ARTICLE_TAGS) is not None or tag.find("h1") is not None):
+        return _ARTICLE_HEADER
+    if is_soft_chrome(tag):
+        return _TEASER
+    return _CHROME
+
+
+def is_lede(block: Block) -> bool:
+    """Whether a block of an article's header is prose (a lede, a standfirst), not a kicker, byline or date
+    line ("Updated Dec. 23, 2024, 1:24 PM EST": digits are more than ``LEDE_DIGIT_SHARE`` of it)."""
+    text = block.text
+    return (
+        block.tag != "h1"
+        and len(text) >= LEDE_CHARS
+        and block.link_density <= _HEADER_LINK_DENSITY
+        and sum(character.isdigit() for character in text) <= LEDE_DIGIT_SHARE * len(text)
+    )
 
 
 def _prefix_sums(values: Iterable[int]) -> list[int]:
@@ -220,8 +387,9 @@ def _holds_blocks(tag: Tag) -> bool:
     return any(type(node) is Tag and node.name not in _LINE_TAGS for node in tag.descendants)
 
 
-def inline_text(tag: Tag, parts: list[str], in_link: bool) -> int:
-    """Append the element's visible strings to ``parts``; return how many characters sit in links.
+def inline_text(tag: Tag, parts: list[str], in_link: bool, images: list[Tag] | None = None) -> int:
+    """Append the element's visible strings to ``parts``; return how many characters sit in links. Images
+    met on the way (``<img>``, ``<picture>``) are appended to ``images`` when given.
 
     Iterative, so that markup nested thousands deep (lxml keeps it) cannot exhaust the call stack."""
     linked = 0
@@ -235,9 +403,14 @@ def inline_text(tag: Tag, parts: list[str], in_link: bool) -> int:
             parts.append(child)
             if linking:
                 linked += len(child.strip())
-        elif isinstance(child, Tag) and not is_never_text(child):
-            if child.name == "br":
+        elif isinstance(child, Tag):
+            name = child.name
+            if images is not None and name in _IMAGE_TAGS:
+                images.append(child)
+            if is_never_text(child):
+                continue
+            if name == "br":
                 parts.append(" ")
             else:
-                stack.append((iter(child.contents), linking or child.name == "a"))
+                stack.append((iter(child.contents), linking or name == "a"))
     return linked

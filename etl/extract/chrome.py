@@ -2,8 +2,9 @@
 
 Two verdicts, both pure functions of one element (no look at its text, so they cost a few dict lookups
 and at most one regex): ``is_never_text`` (scripts, styles, media; skipped unread) and ``is_chrome``
-(``<nav>``, ``<footer>``, hidden elements, media figures, share bars, related lists, bylines, cookie
-banners ...; read, but never kept unless the element turns out to hold most of the page's text, see
+(``<nav>``, ``<footer>``, hidden elements, ``data-nosnippet`` elements, media figures and captions, share
+bars, related lists, bylines, cookie banners ...; read, but never kept unless the element turns out to hold
+most of the page's text, see
 ``etl.extract.blocks``: a page streamed by React keeps its whole article in ``hidden`` elements until a
 script shows them).
 """
@@ -104,8 +105,6 @@ CHROME_WORDS = (
     "meta",
     "dateline",
     "date",
-    "caption",
-    "credit",
     "toolbar",
     "paywall",
     "modal",
@@ -118,10 +117,77 @@ CHROME_WORDS = (
 )
 """Whole words (split on space, ``-`` and ``_``, any case) in a class or id that name page chrome."""
 
+CHROME_WORDS_BY_LANGUAGE = (
+    # de
+    "teilen",
+    "werbung",
+    "anzeige",
+    "kommentare",
+    "autor",
+    "verwandte",
+    "empfehlungen",
+    "mehrzumthema",
+    # es, pt, it
+    "compartir",
+    "compartilhar",
+    "compartilhe",
+    "condividi",
+    "publicidad",
+    "publicidade",
+    "pubblicita",
+    "comentarios",
+    "commenti",
+    "relacionadas",
+    "relacionados",
+    "correlati",
+    "autore",
+    # fr
+    "partage",
+    "partager",
+    "commentaires",
+    "auteur",
+    "lireaussi",
+    # pl, ru and uk (transliterated)
+    "udostepnij",
+    "reklama",
+    "komentarze",
+    "powiazane",
+    "kommentarii",
+)
+"""Chrome words of the languages we serve that sites use in class names (English ones are above)."""
+
+MEDIA_WORDS = (
+    "caption",
+    "captions",
+    "cutline",
+    "cutlines",
+    "credit",
+    "credits",
+    "copyright",
+    "bildunterschrift",
+    "bildtext",
+    "bildquelle",
+    "legende",
+    "legenda",
+    "didascalia",
+    "epigrafe",
+    "podpis",
+)
+"""Words naming an image's caption or credit, in the languages we serve (``wp-caption-text``,
+``image-caption-wrap``, ``cutline``, ``bildunterschrift``, ``legende``, ``didascalia``, ``podpis``): a
+caption is a caption whatever wraps it, so no layout word overrules these."""
+
+_MEDIA_PART_RE = re.compile("caption|cutline|bildunterschrift|didascalia")
+
+SOFT_CHROME_WORDS = ("teaser",)
+"""Chrome words that some sites also give the article's own lede (``is_soft_chrome``)."""
+
 LAYOUT_WORDS = ("layout", "container", "wrapper", "wrap", "main")
 """Words that make a chrome-named element a layout element (``sidebar-layout``, ``has-sidebar wrapper``)."""
 
-_CHROME_WORDS = frozenset(CHROME_WORDS)
+_CHROME_WORDS = frozenset(CHROME_WORDS + CHROME_WORDS_BY_LANGUAGE)
+_MEDIA_WORDS = frozenset(MEDIA_WORDS)
+_SOFT_CHROME_WORDS = frozenset(SOFT_CHROME_WORDS)
 _LAYOUT_WORDS = frozenset(LAYOUT_WORDS)
 _WORD_SPLIT_RE = re.compile(r"[\s_-]+")
 _BODY_RE = re.compile(
@@ -152,15 +218,17 @@ def is_never_text(tag: Tag) -> bool:
     return tag.name in NEVER_TEXT_TAGS
 
 
-def is_chrome(tag: Tag) -> bool:
+def is_chrome(tag: Tag, names_seen: dict[str, bool] | None = None) -> bool:
     """Whether the element is page chrome by its name, ARIA role, class or id; a class naming the article
-    body never is."""
-    if tag.name in _NEVER_CHROME_TAGS:
+    body never is. ``names_seen`` remembers the verdict on each class-and-id string for one page (a page
+    repeats its classes hundreds of times); without it every element is judged afresh."""
+    name = tag.name
+    if name in _NEVER_CHROME_TAGS:
         return False
     attrs = tag.attrs
-    if tag.name in CHROME_TAGS or (attrs and is_hidden(tag)):
+    if name in CHROME_TAGS or (attrs and (is_hidden(tag) or "data-nosnippet" in attrs)):
         return True
-    if tag.name == "figure":
+    if name == "figure":
         return not _holds_table(tag)
     if not attrs:
         return False
@@ -174,8 +242,37 @@ def is_chrome(tag: Tag) -> bool:
     names = " ".join(classes) if isinstance(classes, list) else classes or ""
     if isinstance(element_id, str):
         names = f"{names} {element_id}"
+    if names_seen is None:
+        return names_are_chrome(names)
+    verdict = names_seen.get(names)
+    if verdict is None:
+        verdict = names_seen[names] = names_are_chrome(names)
+    return verdict
+
+
+def is_soft_chrome(tag: Tag) -> bool:
+    """Whether the element is chrome only by a word that also names an article's own lede on some sites
+    (``SOFT_CHROME_WORDS``: a German "Teaser" is the standfirst): then it is chrome only when it links
+    elsewhere, which ``etl.extract.blocks`` sees."""
+    classes = tag.attrs.get("class")
+    element_id = tag.attrs.get("id")
+    names = " ".join(classes) if isinstance(classes, list) else classes or ""
+    if isinstance(element_id, str):
+        names = f"{names} {element_id}"
     words = set(_WORD_SPLIT_RE.split(names.lower()))
-    return not words.isdisjoint(_CHROME_WORDS) and words.isdisjoint(_LAYOUT_WORDS) and not _BODY_RE.search(names)
+    chrome_words = words & _CHROME_WORDS
+    return bool(chrome_words) and chrome_words <= _SOFT_CHROME_WORDS and words.isdisjoint(_MEDIA_WORDS)
+
+
+def names_are_chrome(names: str) -> bool:
+    """Whether a class-and-id string names chrome: a caption word, or a chrome word without a layout word;
+    never when it names an article body."""
+    lowered = names.lower()
+    words = set(_WORD_SPLIT_RE.split(lowered))
+    media = not words.isdisjoint(_MEDIA_WORDS) or _MEDIA_PART_RE.search(lowered) is not None
+    if not media and (words.isdisjoint(_CHROME_WORDS) or not words.isdisjoint(_LAYOUT_WORDS)):
+        return False
+    return not _BODY_RE.search(names)
 
 
 def is_page_chrome(tag: Tag) -> bool:

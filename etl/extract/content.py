@@ -2,12 +2,14 @@
 
 Steps, each its own module: ``blocks`` (one walk: text blocks, chrome marks, element spans), ``score``
 (the container with the most net content), then the filters here drop what is inside the container but
-not article: chrome, link lists, the title, bylines. A source may name its body container with
+not article: chrome, link lists, the title, bylines, and pull quotes (a block whose text another kept block
+already holds). A source may name its body container with
 ``article_selector`` (sources file); then only that element is read.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -15,7 +17,7 @@ from bs4 import BeautifulSoup, Tag
 
 from etl.extract.blocks import Block, Layout, inline_text, read_blocks
 from etl.extract.chrome import is_page_chrome
-from etl.extract.score import best_span, trimmed
+from etl.extract.score import best_span, lede_before, trimmed
 
 __all__ = ["is_page_chrome", "keep_block", "link_density", "main_text"]
 
@@ -31,6 +33,21 @@ some articles carries a chrome-looking class (``promo-item``, ``skip-section``).
 
 BYLINE_SLACK = 30
 """Characters a byline may carry beyond the author's name ("By", "and", a date) and still be one."""
+
+PULL_QUOTE_CHARS = 30
+"""A kept block this long (without the quotes or dots around it) whose text a longer kept block
+already holds is a pull quote, repeated for the eye, not a second paragraph. Shorter lines (a heading, a
+name) may well recur inside a paragraph."""
+
+MAX_PULL_QUOTE_CHARS = 400
+"""A pull quote is a sentence or two; longer blocks are paragraphs, never looked at as quotes."""
+
+PULL_QUOTE_SHARE = 1.5
+"""How many times longer than a pull quote the paragraph it repeats is, at least."""
+
+_QUOTE_MARKS = " \"'“”„‟«»‹›‘’‚‛「」『』…-–—.,:;!?()[]*"
+"""Marks around a pull quote that the paragraph it repeats does not have there, in any language."""
+_NOT_PROSE = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "dt", "dd", "pre"})
 
 
 def main_text(
@@ -53,11 +70,41 @@ def main_text(
 
 def _kept(layout: Layout, span: tuple[int, int], title: str | None, authors: tuple[str, ...]) -> tuple[str, ...]:
     start, end = span
-    return tuple(
-        block.text
-        for block, chrome in zip(layout.blocks[start:end], layout.chrome[start:end], strict=True)
-        if not chrome and keep_block(block, title=title, authors=authors)
-    )
+    chosen = [*lede_before(layout, start), *range(start, end)]
+    kept = [
+        layout.blocks[index]
+        for index in chosen
+        if not layout.chrome[index] and keep_block(layout.blocks[index], title=title, authors=authors)
+    ]
+    return tuple(block.text for block in without_pull_quotes(kept))
+
+
+def without_pull_quotes(blocks: list[Block]) -> list[Block]:
+    """``blocks`` without pull quotes: a block whose text (case and the quotes or dots around it aside) a
+    paragraph at least ``PULL_QUOTE_SHARE`` times longer holds. Headings, list items, table rows and exact
+    repeats stay (within-article dedup keeps one of each repeat); so does a summary that repeats a paragraph
+    nearly whole. Each test is one search of the longer paragraphs, joined shortest first."""
+    prose = [(index, block.text.casefold()) for index, block in enumerate(blocks) if block.tag not in _NOT_PROSE]
+    candidates = [
+        (index, quoted)
+        for index, text in prose
+        if PULL_QUOTE_CHARS <= len(text) <= MAX_PULL_QUOTE_CHARS + len(_QUOTE_MARKS)
+        and PULL_QUOTE_CHARS <= len(quoted := text.strip(_QUOTE_MARKS)) <= MAX_PULL_QUOTE_CHARS
+    ]
+    if not candidates:
+        return blocks
+    by_length = sorted((text for _, text in prose), key=len)
+    lengths = [len(text) for text in by_length]
+    starts = [0]
+    for length in lengths:
+        starts.append(starts[-1] + length + 1)
+    joined = "\n".join(by_length)
+    repeats = set()
+    for index, quoted in candidates:
+        longer = bisect_left(lengths, PULL_QUOTE_SHARE * len(quoted))
+        if longer < len(lengths) and joined.find(quoted, starts[longer]) != -1:
+            repeats.add(index)
+    return [block for index, block in enumerate(blocks) if index not in repeats]
 
 
 def keep_block(block: Block, *, title: str | None, authors: tuple[str, ...] = ()) -> bool:

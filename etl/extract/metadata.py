@@ -23,8 +23,15 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from etl.crawl.urls import canonical_url
-from etl.dates import date_in_text, date_in_url, parse_datetime
-from etl.extract.bylines import clean_name, names_in_byline, unique_names
+from etl.dates import Stamp, date_in_text, date_in_url, is_dateline, month_first, read_stamp, with_offset_of
+from etl.extract.bylines import (
+    clean_name,
+    is_organisation,
+    names_in_byline,
+    site_label,
+    starts_as_byline,
+    unique_names,
+)
 from etl.extract.language import language_code
 from etl.extract.titles import strip_site_name
 
@@ -64,12 +71,35 @@ _PUBLISHED_META = (
     "date",
     "citation_publication_date",
 )
+_PUBLISHER_META = (
+    "article:publisher",
+    "publisher",
+    "dc.publisher",
+    "dcterms.publisher",
+    "og:site_name",
+    "application-name",
+)
+_ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "NGO", "GovernmentOrganization"}
 _AUTHOR_META = ("author", "article:author", "og:article:author", "parsely-author", "sailthru.author", "dc.creator")
 _LANGUAGE_META = ("content-language", "language", "dc.language", "dcterms.language")
-_DATE_CLASS = re.compile(r"date|time|publi|posted|byline|meta|info|fecha|datum|data|tanggal|waktu", re.IGNORECASE)
-_MODIFIED_CLASS = re.compile(r"updat|modif|edit", re.IGNORECASE)
+_DATE_CLASS = re.compile(
+    r"date|time|publi|posted|byline|meta|info|fecha|datum|data|tanggal|waktu|zeit|tarih|дата|heure|ora", re.IGNORECASE
+)
+_MODIFIED_CLASS = re.compile(r"updat|modif|(?<![a-z])edited|revis|aktuali|actualiz", re.IGNORECASE)
+_ASIDE_CLASS = re.compile(
+    r"related|recommend|comment|sidebar|teaser|most-?read|popular|more-?stories|read-?more|newsletter|widget|"
+    r"trending|footer|outbrain|taboola",
+    re.IGNORECASE,
+)
+_ASIDE_DEPTH = 8
+_LINES_AFTER_H1 = 12
+_LINES_BEFORE_H1 = 6
+_HEADER_TAGS = 40
+_LINE_TAGS = frozenset(
+    {"p", "div", "span", "small", "li", "em", "strong", "b", "i", "time", "h2", "h3", "h4", "h5", "h6"}
+)
 _BYLINE_CLASS = re.compile(r"byline|author|autor|auteur|writer|creator", re.IGNORECASE)
-_NOT_BYLINE_CLASS = re.compile(r"bio|avatar|photo|image|img|box|about|more|follow|social", re.IGNORECASE)
+_NOT_BYLINE_CLASS = re.compile(r"bio|avatar|photo|image|img|box|about|more|follow|social|comment|review", re.IGNORECASE)
 _ARTICLE_ITEMTYPE = re.compile(r"schema\.org/\w*(Article|BlogPosting)", re.IGNORECASE)
 _MAX_DATE_TEXT = 200
 _MAX_BYLINE_TEXT = 120
@@ -78,7 +108,13 @@ _MAX_CANDIDATES = 30
 
 @dataclass(frozen=True)
 class Metadata:
-    """What the page says about itself."""
+    """What the page says about itself.
+
+    ``published_at`` is at the offset the page states (``2024-03-05T08:05:00+01:00``), so its ``date()`` is
+    the page's local publication day; UTC when the page states no zone. ``authors`` are people; the
+    organisation that publishes is ``publisher``. ``month_first_dates``: the page writes numeric dates month
+    first (en-US), which reading its date lines needed and dropping them from the text needs too.
+    """
 
     url: str | None
     title: str | None
@@ -86,25 +122,35 @@ class Metadata:
     language: str | None
     authors: tuple[str, ...]
     section: str | None
+    publisher: str | None = None
+    month_first_dates: bool = False
 
 
-def read_metadata(soup: BeautifulSoup, url: str | None) -> Metadata:
-    """Metadata of a parsed page; reads the tree, never changes it. ``url`` is where it was fetched."""
+def read_metadata(soup: BeautifulSoup, url: str | None, *, fetched_at: datetime | None = None) -> Metadata:
+    """Metadata of a parsed page; reads the tree, never changes it. ``url`` is where it was fetched,
+    ``fetched_at`` when (relative dates such as "vor 3 Stunden" are read against it; without it they name none)."""
     page = _Page.of(soup)
     meta = _meta_tags(page)
     items = _json_ld_items(page)
     canonical = _canonical(page, meta, url)
     ld = _page_article(items, canonical) or _first_with(items, "headline")
     page_ld = _first_of_types(items, _PAGE_TYPES)
-    language = _language(page, ld, meta)
+    language, region = _language(page, ld, meta)
+    host = urlsplit(canonical).hostname if canonical else None
     title = _title(page, ld, meta, canonical)
+    dates = _Dates(language, month_first(language, region, host), fetched_at)
+    published = _published_at(page, ld, page_ld, meta, canonical, dates)
+    site_names = tuple(name for name in (meta.get("og:site_name"), meta.get("application-name"), host) if name)
+    authors, organisations = _authors(page, ld, meta, site_names)
     return Metadata(
         url=canonical,
         title=title,
-        published_at=_published_at(page, ld, page_ld, meta, canonical, language),
+        published_at=published.moment if published else None,
         language=language,
-        authors=_authors(page, ld, meta),
+        authors=authors,
         section=_first_text(ld.get("articleSection"), meta.get("article:section"), _breadcrumb_section(items, title)),
+        publisher=_publisher(items, ld, meta, organisations),
+        month_first_dates=dates.month_first,
     )
 
 
@@ -232,6 +278,20 @@ def _tag_text(tag: Tag | None) -> str | None:
     return " ".join(tag.get_text(" ").split()) or None if tag is not None else None
 
 
+def _short_text(tag: Tag, limit: int) -> str | None:
+    """``tag``'s text, whitespace folded, or None when empty or longer than ``limit`` characters: read string
+    by string and given up past the limit, so that a wrapper holding the whole article costs little."""
+    parts: list[str] = []
+    size = 0
+    for piece in tag.strings:
+        size += len(piece)
+        parts.append(piece)
+        if size > 2 * limit + 200 and len(" ".join(" ".join(parts).split())) > limit:
+            return None
+    text = " ".join(" ".join(parts).split())
+    return text if text and len(text) <= limit else None
+
+
 def _article_root(tags: list[Tag]) -> Tag | None:
     """The element that holds the article, when the page marks one: the first ``<article>``, else the
     first schema.org article in microdata, else ``<main>``, else role=main."""
@@ -292,34 +352,68 @@ def _squash(text: str) -> str:
 
 
 def _published_at(
-    page: _Page, ld: dict, page_ld: dict, meta: dict[str, str], url: str | None, language: str | None
-) -> datetime | None:
-    """Marked-up dates (JSON-LD, ``<meta>``, itemprop, ``<time>`` of the article), the URL, then the text."""
-    marked = (
+    page: _Page, ld: dict, page_ld: dict, meta: dict[str, str], url: str | None, dates: _Dates
+) -> Stamp | None:
+    """Marked-up dates (JSON-LD, ``<meta>``, itemprop, ``<time>`` of the article), then the visible date lines,
+    then the URL; an update time never. A visible date that names another day than the URL loses to it."""
+    marked = _marked_dates(page, ld, page_ld, meta, dates)
+    first = next(marked, None)
+    if first is not None:
+        return first if first.timed and first.zoned else _most_precise(first, marked)
+    in_url = date_in_url(url) if url else None
+    written = _written_date(page, dates)
+    if written is not None and (in_url is None or written.moment.date() == in_url.date()):
+        return written
+    return Stamp(in_url, zoned=False, timed=False) if in_url else None
+
+
+def _marked_dates(page: _Page, ld: dict, page_ld: dict, meta: dict[str, str], dates: _Dates) -> Iterator[Stamp]:
+    """The page's machine-readable publication dates, most reliable first, read one by one as asked for."""
+    values = (
         ld.get("datePublished"),
         ld.get("dateCreated"),
         page_ld.get("datePublished"),
         *(meta.get(name) for name in _PUBLISHED_META),
     )
-    for value in marked:
-        if isinstance(value, str) and (parsed := parse_datetime(value)):
-            return parsed
+    for value in values:
+        if isinstance(value, str) and (stamp := read_stamp(value)):
+            yield stamp
     times = [*page.with_attr("itemprop", "datePublished")]
     times += [tag for tag in page.root_tags if tag.name == "time" and _is_publication_time(tag)]
     for tag in times[:_MAX_CANDIDATES]:
         value = tag.get("datetime") or tag.get("content")
-        if isinstance(value, str) and (parsed := parse_datetime(value)):
-            return parsed
-        if not value and tag.name != "meta" and (written := date_in_text(_tag_text(tag) or "", language)):
-            return written
-    if url and (in_url := date_in_url(url)):
-        return in_url
-    return _written_date(page.root_tags, language)
+        if isinstance(value, str) and (stamp := read_stamp(value)):
+            yield stamp
+        elif not value and tag.name != "meta" and (written := dates.read(_tag_text(tag) or "")):
+            yield written
+
+
+def _most_precise(best: Stamp, others: Iterator[Stamp]) -> Stamp:
+    """``best``, with the time of a later signal for the same day when it states none, and the zone of a later
+    one for the same wall-clock time when it states none: of two signals for one moment, the one that says
+    more wins (a zone-less JSON-LD 09:15 and a ``+03:00`` meta 09:15 are 09:15+03:00)."""
+    rest = list(others)
+    if not best.timed:
+        best = next((s for s in rest if s.timed and s.moment.date() == best.moment.date()), best)
+    if not best.zoned:
+        zoned = next((s for s in rest if s.zoned and s.wall_clock() == best.wall_clock()), None)
+        if zoned is not None:
+            best = with_offset_of(best, zoned)
+    return best
 
 
 def _is_publication_time(tag: Tag) -> bool:
-    """A ``<time>`` not marked as the time of an update (by its class or id, or its parent's)."""
-    return tag.has_attr("pubdate") or not any(_MODIFIED_CLASS.search(_marks(t)) for t in (tag, tag.parent) if t)
+    """A ``<time>`` not marked as the time of an update (by its class, id or itemprop, or its parent's)."""
+    if tag.has_attr("pubdate"):
+        return True
+    return not any(_is_update_markup(t) for t in (tag, tag.parent) if t)
+
+
+def _is_update_markup(tag: Tag) -> bool:
+    itemprop = tag.get("itemprop") if tag.attrs else None
+    if isinstance(itemprop, str) and _MODIFIED_CLASS.search(itemprop):
+        return True
+    return bool(_MODIFIED_CLASS.search(_marks(tag)))
 
 
 def _marks(tag: Tag) -> str:
@@ -335,14 +429,45 @@ def _marks(tag: Tag) -> str:
     return " ".join([*names, str(ident)]).strip()
 
 
-def _written_date(tags: list[Tag], language: str | None) -> datetime | None:
-    """A date written out in a date-like element (``<time>`` or a class/id saying date, meta, byline...)."""
+@dataclass(frozen=True)
+class _Dates:
+    """How this page writes dates: its language, numeric order, and the fetch time for relative forms."""
+
+    language: str | None
+    month_first: bool
+    now: datetime | None
+
+    def read(self, text: str, *, in_update_markup: bool = False) -> Stamp | None:
+        return date_in_text(
+            text, self.language, month_first_dates=self.month_first, now=self.now, in_update_markup=in_update_markup
+        )
+
+
+def _written_date(page: _Page, dates: _Dates) -> Stamp | None:
+    """A publication date written out in the article's date-like elements (``<time>``, a class or id saying
+    date, meta, byline...; an element marked as the update time only when its text tells the two apart),
+    then in a short line beside the headline that is only a date ("Oct 20, 2025", "February 4, 2025 - 11
+    minutes"); never inside related stories or comments."""
+    tags = page.root_tags
+    h1 = next((index for index, tag in enumerate(tags) if tag.name == "h1"), None)
+    ordered = tags if h1 is None or page.root is not None else tags[h1:] + tags[:h1]
+    header = _header_lines(page)
+    in_header = set(map(id, header))
     checked = 0
-    for tag in filter(_looks_dated, tags):
-        text = " ".join(tag.get_text(" ").split())
-        if not text or len(text) > _MAX_DATE_TEXT:
+    in_root = set(map(id, tags)) if page.root is not None else set()
+    outside = [tag for tag in header if page.root is not None and id(tag) not in in_root]
+    for tag in [*ordered, *outside]:
+        dated = _looks_dated(tag, _marks(tag))
+        if not dated and id(tag) not in in_header:
             continue
-        if found := date_in_text(text, language):
+        text = _short_text(tag, _MAX_DATE_TEXT)
+        if not text or _in_aside(tag, page.root):
+            continue
+        if not dated and (
+            tag.name not in _LINE_TAGS or not is_dateline(text, dates.language, month_first_dates=dates.month_first)
+        ):
+            continue
+        if found := dates.read(text, in_update_markup=_is_update_markup(tag)):
             return found
         checked += 1
         if checked >= _MAX_CANDIDATES:
@@ -350,15 +475,36 @@ def _written_date(tags: list[Tag], language: str | None) -> datetime | None:
     return None
 
 
-def _looks_dated(tag: Tag) -> bool:
+def _header_lines(page: _Page) -> list[Tag]:
+    """The elements just above and below the headline (the article's ``<h1>``, else the page's first), where
+    a date line sits when the article element leaves the headline out."""
+    h1 = next((tag for tag in page.root_tags if tag.name == "h1"), None) or page.first("h1")
+    if h1 is None:
+        return []
+    index = next(index for index, tag in enumerate(page.tags) if tag is h1)
+    return page.tags[max(0, index - _LINES_BEFORE_H1) : index] + page.tags[index + 1 : index + 1 + _LINES_AFTER_H1]
+
+
+def _looks_dated(tag: Tag, marks: str) -> bool:
     if tag.name == "time":
         return True
-    marks = _marks(tag)
-    return bool(marks) and bool(_DATE_CLASS.search(marks)) and not _MODIFIED_CLASS.search(marks)
+    return bool(marks) and bool(_DATE_CLASS.search(marks))
 
 
-def _language(page: _Page, ld: dict, meta: dict[str, str]) -> str | None:
-    """ISO 639-1 code from ``<html lang>``, JSON-LD inLanguage, og:locale or Content-Language."""
+def _in_aside(tag: Tag, root: Tag | None) -> bool:
+    """Whether ``tag`` sits in related stories, comments, a sidebar or the page footer (their dates are theirs),
+    looking up to the article element (whose own wrappers may say "sidebar-mode" or "newsletter-post")."""
+    for node in islice(tag.parents, _ASIDE_DEPTH):
+        if node is root:
+            return False
+        if node.name in ("aside", "footer", "nav") or _ASIDE_CLASS.search(_marks(node)):
+            return True
+    return False
+
+
+def _language(page: _Page, ld: dict, meta: dict[str, str]) -> tuple[str | None, str | None]:
+    """ISO 639-1 code from ``<html lang>``, JSON-LD inLanguage, og:locale or Content-Language, and the region
+    the first declaration naming one gives (``en-US`` -> ``US``; ``None`` when none does)."""
     html = page.first("html")
     declared = (
         html.get("lang") or html.get("xml:lang") if html else None,
@@ -366,22 +512,95 @@ def _language(page: _Page, ld: dict, meta: dict[str, str]) -> str | None:
         meta.get("og:locale"),
         *(meta.get(name) for name in _LANGUAGE_META),
     )
+    code: str | None = None
+    region: str | None = None
     for value in declared:
-        if isinstance(value, str) and (code := language_code(value)):
-            return code
-    return None
+        if not isinstance(value, str):
+            continue
+        this = language_code(value)
+        if this is None or (code is not None and this != code):
+            continue
+        code = this
+        parts = re.split(r"[-_]", value.strip())
+        if len(parts) >= 2 and re.fullmatch(r"[A-Za-z]{2}", parts[-1]):
+            region = parts[-1].upper()
+            break
+    return code, region
 
 
-def _authors(page: _Page, ld: dict, meta: dict[str, str]) -> tuple[str, ...]:
-    """JSON-LD author (a name, a Person or a list), author ``<meta>`` tags, then the visible byline."""
+def _authors(
+    page: _Page, ld: dict, meta: dict[str, str], site_names: tuple[str, ...]
+) -> tuple[tuple[str, ...], list[str]]:
+    """The people who wrote the article, and the organisations named where authors are.
+
+    JSON-LD author (a name, a Person or a list; an Organization is no author), author ``<meta>`` tags, then
+    the visible byline; at each step a name that is the site's, or reads as an organisation ("Bayside
+    Broadcasting Corporation", "Redaktion"), is set aside, so a visible byline naming people wins over a
+    meta tag naming the broadcaster. A name set aside only for being the site's name ("Jane Doe" on Jane Doe's
+    own blog) is the author after all when no person is named anywhere.
+    """
+    organisations: list[str] = []
+    site_only: list[str] = []
+
+    sites = {site_label(site) for site in site_names}
+
+    def people(names: list[str], *, typed_person: bool = False) -> list[str]:
+        kept: list[str] = []
+        for name in (_without_site_name(name, site_names) for name in names):
+            organisation = is_organisation(name, site_names=site_names, agencies=not typed_person)
+            (organisations if organisation else kept).append(name)
+            if organisation and site_label(name) in sites and not is_organisation(name, agencies=not typed_person):
+                site_only.append(name)
+        return kept
+
     raw = ld.get("author") or ld.get("creator")
     items = raw if isinstance(raw, list) else [raw] if raw else []
-    names = [name for item in items if (text := _text_of(item)) for name in names_in_byline(text)]
+    names: list[str] = []
+    for item in items:
+        text = _text_of(item)
+        if not text:
+            continue
+        if isinstance(item, dict) and _types(item) & _ORGANISATION_TYPES:
+            organisations.append(text)
+        else:
+            person = isinstance(item, dict) and "Person" in _types(item)
+            names += people(names_in_byline(text, keep_organisations=True), typed_person=person)
     if not names:
-        names = [name for key in _AUTHOR_META if (value := meta.get(key)) for name in names_in_byline(value)]
+        values = [value for key in _AUTHOR_META if (value := meta.get(key))]
+        names = people([name for value in values for name in names_in_byline(value, keep_organisations=True)])
     if not names:
-        names = _byline_names(page)
-    return unique_names(names)
+        names = people(_byline_names(page))
+    return unique_names(names or site_only), organisations
+
+
+def _without_site_name(name: str, site_names: tuple[str, ...]) -> str:
+    """``name`` without the site's name after or before it ("Brian Truitt USA TODAY" -> "Brian Truitt")."""
+    for site in site_names:
+        if " " in site or "." not in site:
+            pattern = re.compile(
+                rf"^\s*{re.escape(site)}\s*[-:,|]?\s+|\s+[-,|]?\s*{re.escape(site)}\s*$", re.IGNORECASE
+            )
+            rest = pattern.sub("", name)
+            if rest != name and (person := clean_name(rest)):
+                return person
+    return name
+
+
+def _publisher(items: list[dict], ld: dict, meta: dict[str, str], organisations: list[str]) -> str | None:
+    """The organisation that publishes: JSON-LD ``publisher`` (of the article, else any NewsMediaOrganization),
+    an organisation named as author, ``article:publisher`` and kin (not a URL), else ``og:site_name``."""
+    org = _first_of_types(items, {"NewsMediaOrganization"})
+    candidates = (
+        ld.get("publisher"),
+        org.get("name"),
+        *organisations,
+        *(meta.get(name) for name in _PUBLISHER_META),
+    )
+    for value in candidates:
+        text = _text_of(value)
+        if text and not text.startswith(("http://", "https://", "www.")):
+            return text
+    return None
 
 
 _ITEMPROP_NAME: dict[str, Any] = {"itemprop": "name"}
@@ -409,17 +628,23 @@ def _byline_names(page: _Page) -> list[str]:
             names.append(name)
     if names:
         return names
-    for tag in islice(filter(_looks_like_byline, page.tags), _MAX_CANDIDATES):
-        text = _tag_text(tag)
-        if text and len(text) <= _MAX_BYLINE_TEXT and (found := names_in_byline(text)):
+    bylines = (tag for tag in page.tags if tag.attrs and _looks_like_byline(tag, _marks(tag)))
+    for tag in islice(bylines, _MAX_CANDIDATES):
+        text = _short_text(tag, _MAX_BYLINE_TEXT)
+        if text and (found := names_in_byline(text)):
+            return found
+    h1 = next((index for index, tag in enumerate(page.root_tags) if tag.name == "h1"), 0)
+    header = page.root_tags[max(0, h1 - _HEADER_TAGS) : h1 + _HEADER_TAGS]
+    for tag in islice((tag for tag in header if _looks_dated(tag, _marks(tag))), _MAX_CANDIDATES):
+        text = _short_text(tag, _MAX_BYLINE_TEXT)  # a meta line "Von Jonas Brehm · 05.03.2024": a byline
+        if text and starts_as_byline(text) and (found := names_in_byline(text)):
             return found
     return []
 
 
-def _looks_like_byline(tag: Tag) -> bool:
+def _looks_like_byline(tag: Tag, marks: str) -> bool:
     if tag.name in ("html", "body", "head", "script", "style", "img", "meta", "link"):
         return False
-    marks = _marks(tag)
     return bool(_BYLINE_CLASS.search(marks)) and not _NOT_BYLINE_CLASS.search(marks)
 
 

@@ -12,7 +12,7 @@ Lengths are in characters, not words, so Chinese, Japanese and Korean text score
 
 from __future__ import annotations
 
-from etl.extract.blocks import Block, Layout
+from etl.extract.blocks import Block, Layout, is_lede
 
 BLOCK_COST = 20.0
 """Characters a block must carry outside links to add to its container's score."""
@@ -22,6 +22,17 @@ FREE_TAGS = frozenset({"tr", "td", "th"})
 article."""
 
 HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+MAX_LEDE_GAP = 6
+"""Blocks that are not chrome between the title and the body (kicker, byline, date, lede) looked through
+for a lede."""
+
+MAX_LEDE_SEARCH = 60
+"""Blocks in all (share buttons, menus of related links) looked through for the title before the body."""
+
+LIST_ITEM_LINK_DENSITY = 0.5
+"""The rest of a list is kept with its first items when every one is an item of its own text (``<li>``
+with at most this share in links): not a list that wraps sections, headings and paragraphs."""
 
 
 def block_value(block: Block, *, chrome: bool) -> float:
@@ -50,7 +61,10 @@ def trimmed(layout: Layout, start: int, end: int) -> tuple[int, int]:
     """``[start, end)`` without its leading lines of no value that are not headings (a date, a byline,
     "Loading…"), and without its tail of blocks that together cost more than one short line: the related
     stories, sign-up boxes and author notes that often close an article's container. A closing short
-    line ("Source: ...") stays."""
+    line ("Source: ...") stays, and a list of plain items the kept part reaches into is kept to its last
+    item (a list of short facts that ends the article costs per item, yet belongs to it whole)."""
+    if end <= start:
+        return start, end
     while start < end - 1 and layout.blocks[start].tag not in HEADINGS:
         if block_value(layout.blocks[start], chrome=layout.chrome[start]) > 0:
             break
@@ -59,5 +73,29 @@ def trimmed(layout: Layout, start: int, end: int) -> tuple[int, int]:
     for index in range(start, end):
         running.append(running[-1] + block_value(layout.blocks[index], chrome=layout.chrome[index]))
     floor = max(running) - BLOCK_COST
-    last = max(offset for offset, total in enumerate(running) if total >= floor)
-    return start, start + max(last, 1)
+    last = start + max(max(offset for offset, total in enumerate(running) if total >= floor), 1)
+    for list_start, list_end in layout.lists:
+        if list_start < last < list_end <= end and all(
+            block.tag == "li" and block.link_density <= LIST_ITEM_LINK_DENSITY for block in layout.blocks[last:list_end]
+        ):
+            last = list_end
+    return start, last
+
+
+def lede_before(layout: Layout, start: int) -> list[int]:
+    """Indexes of the lede blocks between the page's ``<h1>`` and the container starting at ``start``: the
+    standfirst that sits beside the title (``<h2 class="subtitle">``, ``<div class="perex">``), outside the
+    body's element, in every language. Only prose counts (``is_lede``: long, few links, not chrome); the
+    byline, date and photo between title and body stay out. Empty when more than ``MAX_LEDE_GAP`` blocks
+    that are not chrome (or ``MAX_LEDE_SEARCH`` blocks in all) lie between the title and the container."""
+    between = 0
+    for index in range(start - 1, max(-1, start - 1 - MAX_LEDE_SEARCH), -1):
+        block = layout.blocks[index]
+        if block.tag == "h1":
+            return [
+                later for later in range(index + 1, start) if not layout.chrome[later] and is_lede(layout.blocks[later])
+            ]
+        between += not layout.chrome[index]
+        if between > MAX_LEDE_GAP:
+            break
+    return []

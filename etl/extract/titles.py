@@ -1,16 +1,16 @@
 """A page title without the site's name: "Title | Site", "Site - Title", "Title — Site" give "Title".
 
-The part that is the site is found by the site's declared name (og:site_name) when the page declares one:
-a title with no part matching it keeps all its parts ("Jane Doe – on the region's plans"). Without one,
-by the host name ("Daily Example" on dailyexample.com), by similarity to the page's ``<h1>``, and last by
-shape: a short last part shorter than the first ("Title | DE"). A short first part is not dropped by shape
-alone: "Biden - Trump debate" is a headline.
+A part is cut only when it is the site's name: the site's declared name (og:site_name), or its host name
+("Daily Example" on dailyexample.com, "BBC News" on bbc.co.uk). A title with no part naming the site keeps
+all its parts: "Jane Doe – on the region's plans", "Biden - Trump debate" and "Title | DE" are headlines as
+far as a single page can tell (a suffix that recurs on every page of a source is the source's, which one
+page cannot see). Given the page's ``<h1>``, a title that holds it whole beside other parts gives the
+``<h1>``.
 """
 
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 
 _SEPARATOR = re.compile(r"\s+(?:[|–—·•»«:/\\~-]|::|-{2})\s+")
 _MAX_SITE_WORDS = 5
@@ -27,22 +27,32 @@ def _is_site(part: str, site_name: str | None, host: str | None) -> bool:
     if site_name and squashed in _squashed(site_name):
         return True
     if host:
-        labels = [label for label in host.lower().split(".") if label not in {"www", "m", "amp"}]
-        name = _squashed(labels[-2] if len(labels) >= 2 else labels[0] if labels else "")
+        name = _squashed(_host_label(host))
         if squashed.removeprefix("the") == name.removeprefix("the"):
             return True
         short = len(part.split()) <= _MAX_SITE_WORDS - 2
+        if short and len(name) >= 3 and squashed.startswith(name) and len(squashed) - len(name) <= 6:
+            return True  # "BBC News" on bbc.co.uk, "Dailyexample Online"
         return short and min(len(name), len(squashed)) >= 4 and (name in squashed or squashed in name)
     return False
+
+
+def _host_label(host: str) -> str:
+    """The registrable name of a host: ``www.dailyexample.com`` -> ``dailyexample``, ``bbc.co.uk`` -> ``bbc``."""
+    labels = [label for label in host.lower().split(".") if label not in {"www", "m", "amp"}]
+    while len(labels) > 2 and labels[-2] in {"co", "com", "org", "net", "ac", "gov", "edu", "or", "ne", "gob"}:
+        labels = labels[:-1]
+    return labels[-2] if len(labels) >= 2 else labels[0] if labels else ""
 
 
 def strip_site_name(
     title: str, *, site_name: str | None = None, host: str | None = None, h1: str | None = None, by_shape: bool = True
 ) -> str:
-    """``title`` without a leading or trailing site name; unchanged when no part looks like one.
+    """``title`` without a leading or trailing site name; unchanged when no part names the site.
 
-    ``by_shape`` allows the last two rules (similarity to ``h1``, a short last part) when the page declares
-    no site name; a headline from JSON-LD or OpenGraph loses only a part that names the site.
+    ``by_shape`` allows taking the parts that are ``h1`` exactly (compared without spaces and punctuation) when
+    no part names the site and the page declares no site name; a headline from JSON-LD or OpenGraph loses
+    only a part that names the site.
     """
     title = " ".join(title.split())
     parts = _SEPARATOR.split(title)
@@ -58,13 +68,11 @@ def strip_site_name(
         return _join(parts, separators, start, end)
     if site_name or not by_shape:
         return title
-    if h1:
-        best = max(range(len(parts)), key=lambda i: SequenceMatcher(None, parts[i].lower(), h1.lower()).ratio())
-        if SequenceMatcher(None, parts[best].lower(), h1.lower()).ratio() >= 0.6:
-            return parts[best]
-    first, last = parts[0], parts[-1]
-    if len(last.split()) <= _MAX_SITE_WORDS and len(last) < len(first):
-        return _join(parts, separators, 0, len(parts) - 1)
+    if h1 and (wanted := _squashed(h1)):
+        for start in range(len(parts)):
+            for end in range(len(parts), start, -1):
+                if (end - start) < len(parts) and _squashed("".join(parts[start:end])) == wanted:
+                    return _join(parts, separators, start, end)
     return title
 
 

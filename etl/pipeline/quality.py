@@ -78,7 +78,7 @@ def judge(
 
 def check_quality(settings: Settings, run_ids: Sequence[int]) -> list[RunQuality]:
     """Judge and record the given runs; raise ``QualityCheckFailed`` if any crossed a threshold."""
-    conn = connect(warehouse_url(settings))
+    conn = connect(warehouse_url(settings), settings)
     try:
         with conn, conn.cursor() as cur:
             cur.execute(query("select_run_quality"), {"run_ids": list(run_ids)})

@@ -23,29 +23,38 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from itertools import islice
 from typing import TypeVar
 
 import psycopg2
 import psycopg2.extensions
+from psycopg2.extras import Json
 
 from etl.config import ConfigError, Settings
 from etl.crawl.discover import discover
 from etl.crawl.fetch import Fetcher
 from etl.crawl.retries import failed_urls, plan_urls
+from etl.crawl.urls import canonical_url
 from etl.dedup.after_batch import after_batch, after_run
 from etl.pipeline.streams import run_ahead
-from etl.pipeline.workers import ExtractOutcome, WorkerStartError, extract_page, extraction_executor, job_for
+from etl.pipeline.workers import (
+    ExtractOutcome,
+    WorkerLimits,
+    WorkerStartError,
+    extract_page,
+    extraction_executor,
+    job_for,
+)
 from etl.reasons import Reason
 from etl.records import DedupedArticle, Failure, FetchedPage, Interval, Source, StageCounts, StageTimes
 from etl.sources import find_source, identity_url, load_sources, request_url
 from etl.warehouse.archive import archived_pages, latest_pages, store_pages
-from etl.warehouse.connection import connect, warehouse_url
+from etl.warehouse.connection import connect, wait_for_lock, warehouse_url
 from etl.warehouse.load import load_batch, register_source
 from etl.warehouse.queries import query
 
@@ -86,10 +95,11 @@ class RunSummary:
 
     @property
     def failures(self) -> int:
-        return self.counts.fetch_failed + self.counts.extract_failed
+        return self.counts.fetch_failed + self.counts.extract_failed + self.counts.load_failed
 
     def describe(self) -> str:
-        """Two lines a person reads in a task log: what was loaded, and where the seconds went (rounded)."""
+        """Three lines a person reads in a task log: what was loaded, what discovery saw, took and left out (by
+        method and reason), and where the seconds went (rounded)."""
         c = self.counts
         day = f"{self.interval_start:%Y-%m-%d}"
         if self.interval_end - self.interval_start != timedelta(days=1):
@@ -97,6 +107,7 @@ class RunSummary:
         what = (
             f"run {self.run_id}: {self.source} {day}: {self.status}, {c.articles_loaded} articles loaded "
             f"({c.urls_discovered} URLs discovered, {c.pages_fetched} pages fetched, {self.failures} failed, "
+            f"{c.urls_given_up} given up, "
             f"{c.robots_disallowed} disallowed by robots.txt, {c.paragraphs_repeated} repeated paragraphs removed) "
             f"in {self.timings.wall_s:.1f} s"
         )
@@ -105,7 +116,8 @@ class RunSummary:
             for stage, seconds in asdict(self.timings).items()
             if stage != "wall_s" and seconds >= 0.05
         ]
-        return what + "\nstage seconds (stages overlap): " + (", ".join(busy) or "none over 0.05 s")
+        found = "\ndiscovery: " + (describe_discovery(c.discovery_counts) or "no method tried")
+        return what + found + "\nstage seconds (stages overlap): " + (", ".join(busy) or "none over 0.05 s")
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -140,7 +152,7 @@ def run_sources(
         find_source(sources, name)
     settings = replace(settings, database_url=warehouse_url(settings))
     summaries = []
-    with extraction_executor(settings.extract_processes) as pool:
+    with extraction_executor(settings.extract_processes, WorkerLimits.of(settings)) as pool:
         for name in names:
             try:
                 summaries.append(_run_source(settings, name, interval, pool, dag_run_id, reprocess))
@@ -168,7 +180,7 @@ def run_source(
     ``reprocess``: re-extract and reload the pages the raw archive holds for ``interval`` instead of
     discovering and fetching, so an extractor improvement applies to history without any network.
     """
-    with extraction_executor(settings.extract_processes) as pool:
+    with extraction_executor(settings.extract_processes, WorkerLimits.of(settings)) as pool:
         return _run_source(settings, source_name, interval, pool, dag_run_id, reprocess)
 
 
@@ -203,7 +215,7 @@ def _run_source(
 ) -> RunSummary:
     started = time.perf_counter()
     source = find_source(load_sources(settings), source_name)
-    conn = connect(warehouse_url(settings))
+    conn = connect(warehouse_url(settings), settings)
     try:
         register_source(conn, source)
         _lock_interval(conn, source, interval)
@@ -237,35 +249,59 @@ def _process(run: Run) -> None:
     fetcher = Fetcher(settings.fetch, source)
     try:
         with run.times.timed("discover_s"):
-            discovered, discovery_failures = discover(
-                source, run.interval, lambda url: fetcher.get(url, expect_html=False)
+            discovery = discover(
+                source, run.interval, fetcher.fetch_document, lambda: fetcher.robots_sitemaps(source.base_url)
             )
+        discovered = discovery.urls
         run.counts.urls_discovered = len(discovered)
-        if discovery_failures:
-            load_batch(run.conn, run.run_id, source.name, [], discovery_failures)
-            if not discovered and len(discovery_failures) == len(source.discovery):
-                reasons = ", ".join(f"{f.url}: {f.reason}" for f in discovery_failures)
-                raise DiscoveryFailed(f"no discovery method of {source.name} answered ({reasons})")
+        run.counts.discovery_counts = {method: dict(counts) for method, counts in discovery.counts.items()}
+        if discovery.failures:
+            load_batch(run.conn, run.run_id, source.name, [], list(discovery.failures))
+        if discovery.method is None:
+            reasons = "; ".join(f"{f.reason} ({f.url})" for f in discovery.failures)
+            raise DiscoveryFailed(f"no discovery method of {source.name} could be read: {reasons}")
         failed = failed_urls(run.conn, source.name)
-        found = list(dict.fromkeys(identity_url(source, item.url) for item in discovered))
-        urls, retries, given_up = plan_urls(found, failed, settings.fetch.max_attempts)
-        if retries or given_up:
-            logger.info("run %s: %s retries %d URLs, gives up %d", run.run_id, source.name, len(retries), len(given_up))
-        batches = _fetched_batches(run, fetcher, urls)
+        addresses: dict[str, str] = {}  # identity -> the URL as listed, which is what gets requested
+        for item in discovered:
+            addresses.setdefault(identity_url(source, canonical_url(item.url)), item.url)
+        found = list(addresses)
+        plan = plan_urls(source.name, found, failed, settings.fetch, datetime.now(UTC))
+        urls = plan.urls
+        if plan.retries or plan.revived:
+            logger.info(
+                "run %s: %s retries %d URLs, %d of them given up before",
+                run.run_id,
+                source.name,
+                len(plan.retries) + len(plan.revived),
+                len(plan.revived),
+            )
+        if plan.given_up:
+            load_batch(run.conn, run.run_id, source.name, [], plan.given_up)
+            run.counts.urls_given_up += len(plan.given_up)
+            logger.warning(
+                "run %s: %s gives up %d URLs out of attempts (fetch_failures reason given_up): %s",
+                run.run_id,
+                source.name,
+                len(plan.given_up),
+                plan.given_up[0].detail,
+            )
+        batches = _fetched_batches(run, fetcher, urls, addresses)
         _extract_and_load(run, run_ahead(batches, FETCH_AHEAD, "newsetl-fetch"))
     finally:
         fetcher.close()
 
 
-def _fetched_batches(run: Run, fetcher: Fetcher, urls: Sequence[str]) -> Iterator[list[FetchedPage | Failure]]:
-    """Fetch ``urls`` (identity URLs) in batches of ``Settings.load_batch_size``, each archived before it is
-    handed on.
+def _fetched_batches(
+    run: Run, fetcher: Fetcher, urls: Sequence[str], addresses: Mapping[str, str]
+) -> Iterator[list[FetchedPage | Failure]]:
+    """Fetch ``urls`` (identity URLs; ``addresses`` maps those discovered to the URL as listed) in batches of
+    ``Settings.load_batch_size``, each archived before it is handed on.
 
     Runs in the fetch thread, with a database connection of its own.
     """
     settings, source = run.settings, run.source
-    conn = connect(warehouse_url(settings))
-    fetch = partial(_fetch_identity, fetcher, source)
+    conn = connect(warehouse_url(settings), settings)
+    fetch = partial(_fetch_identity, fetcher, source, addresses)
     try:
         with ThreadPoolExecutor(max_workers=source.concurrency or settings.fetch.concurrency) as threads:
             for chunk in _chunks(urls, settings.load_batch_size):
@@ -273,29 +309,40 @@ def _fetched_batches(run: Run, fetcher: Fetcher, urls: Sequence[str]) -> Iterato
                     stored = latest_pages(conn, source.name, chunk)
                     pages = list(threads.map(fetch, chunk, [stored.get(u) for u in chunk]))
                 with run.times.timed("archive_s"):
-                    store_pages(conn, run.run_id, source.name, [p for p in pages if isinstance(p, FetchedPage)])
-                yield pages
+                    fetched = [p for p in pages if isinstance(p, FetchedPage)]
+                    archived = store_pages(conn, run.run_id, source.name, fetched)
+                yield [_unless_rejected(p, archived.rejected) for p in pages]
     finally:
         conn.close()
 
 
+def _unless_rejected(page: FetchedPage | Failure, rejected: dict[str, str]) -> FetchedPage | Failure:
+    """``page``, or a ``not_storable`` failure when the archive rejected it (``rejected``: URL -> message)."""
+    if isinstance(page, Failure) or page.requested_url not in rejected:
+        return page
+    detail = rejected[page.requested_url]
+    return Failure(page.source, page.requested_url, "load", Reason.NOT_STORABLE, page.status, page.fetched_at, detail)
+
+
 def _fetch_identity(
-    fetcher: Fetcher, source: Source, identity: str, stored: FetchedPage | None
+    fetcher: Fetcher, source: Source, addresses: Mapping[str, str], identity: str, stored: FetchedPage | None
 ) -> FetchedPage | Failure:
     """Request the page filed under ``identity`` at its address; the outcome is filed under identity URLs again.
 
-    The final URL after redirects is mapped too (a 304 keeps the stored one, already an identity), so
-    extraction names the article by it as it would have on the canonical address; a failure's detail keeps
-    the address that failed.
+    The address is the URL as discovery listed it (``addresses``: canonical forms are for identity, never for
+    the request line, so ``?q=%E4``, ``?a=1;b=2`` and ``?print`` go out as written); a retried failure, known
+    by its identity only, is requested at ``request_url``. The final URL after redirects is mapped too (a 304
+    keeps the stored one, already an identity), so extraction names the article by it as it would have on
+    the canonical address; a failure's detail keeps the address that failed.
     """
-    address = request_url(source, identity)
+    address = addresses.get(identity) or request_url(source, identity)
     result = fetcher.fetch_page(address, stored)
     if isinstance(result, Failure):
         if address == identity:
             return result
         detail = f"requested as {address}" + (f": {result.detail}" if result.detail else "")
         return replace(result, url=identity, detail=detail)
-    return replace(result, requested_url=identity, final_url=identity_url(source, result.final_url))
+    return replace(result, requested_url=identity, final_url=identity_url(source, canonical_url(result.final_url)))
 
 
 def _extract_and_load(run: Run, batches: Iterator[list[FetchedPage | Failure]]) -> None:
@@ -341,6 +388,8 @@ def _load(run: Run, batch: Sequence[Failure | Future[ExtractOutcome]]) -> None:
         if isinstance(item, Failure):
             if item.reason == Reason.ROBOTS_DISALLOWED:
                 counts.robots_disallowed += 1
+            elif item.stage == "load":  # fetched, but the archive rejected it
+                counts.load_failed += 1
             else:
                 counts.fetch_failed += 1
             failures.append(item)
@@ -359,14 +408,17 @@ def _load(run: Run, batch: Sequence[Failure | Future[ExtractOutcome]]) -> None:
             articles.append(outcome.article)
     with times.timed("load_s"):
         result = load_batch(run.conn, run.run_id, run.source.name, articles, failures)
-    after_batch(run.conn, run.settings.dedup, articles, times)
+    after_batch(run.conn, run.settings.dedup, result.stored, times)
     counts.articles_loaded += result.articles
+    counts.load_failed += len(result.rejected)
+    counts.characters_replaced += result.characters_replaced
     logger.info(
-        "run %s: loaded %d articles (%d new or changed), %d failures",
+        "run %s: loaded %d articles (%d new or changed), %d failures (%d not storable)",
         run.run_id,
         result.articles,
         result.articles_changed,
         result.failures,
+        len(result.rejected),
     )
 
 
@@ -377,10 +429,11 @@ def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 def _lock_interval(conn: psycopg2.extensions.connection, source: Source, interval: Interval) -> None:
-    """Wait for any other run of this source and interval (session lock, released when ``conn`` closes)."""
-    with conn, conn.cursor() as cur:
-        params = {"source_name": source.name, "interval_start": interval.start, "interval_end": interval.end}
-        cur.execute(query("lock_source_interval"), params)
+    """Wait for any other run of this source and interval (session lock, released when ``conn`` closes), however
+    long: the wait is never cut by the statement timeout (``wait_for_lock``)."""
+    params = {"source_name": source.name, "interval_start": interval.start, "interval_end": interval.end}
+    waiting_for = f"another run of {source.name} over [{interval.start.isoformat()}, {interval.end.isoformat()})"
+    wait_for_lock(conn, query("lock_source_interval"), params, waiting_for)
 
 
 def _start_run(conn: psycopg2.extensions.connection, source: Source, interval: Interval, dag_run_id: str | None) -> int:
@@ -423,12 +476,46 @@ def _finish_run(
     conn: psycopg2.extensions.connection, run_id: int, counts: StageCounts, status: str, error: str | None
 ) -> None:
     with conn, conn.cursor() as cur:
-        cur.execute(query("finish_run"), {**asdict(counts), "run_id": run_id, "status": status, "error": error})
+        params = {**asdict(counts), "discovery_counts": Json(counts.discovery_counts)}
+        cur.execute(query("finish_run"), {**params, "run_id": run_id, "status": status, "error": error})
+
+
+def describe_discovery(counts: Mapping[str, Mapping[str, int]]) -> str:
+    """``sitemap saw 6, took 2, left out 2 out_of_interval, 1 no_date; rss ...``: one clause per method."""
+    clauses = []
+    for name, method in counts.items():
+        left_out = ", ".join(f"{n} {k}" for k, n in method.items() if k not in ("seen", "taken"))
+        clause = f"{name} saw {method.get('seen', 0)}, took {method.get('taken', 0)}"
+        clauses.append(clause + (f", left out {left_out}" if left_out else ""))
+    return "; ".join(clauses)
+
+
+QUIET_DAY_REASONS = frozenset({"out_of_interval", "duplicate"})
+"""Entries left out only for these say the site published nothing in the interval (a Sunday, a holiday):
+a quiet day, not a fault."""
+
+
+def discovery_took_none(counts: Mapping[str, Mapping[str, int]]) -> str | None:
+    """Why a run's discovery saw entries but took none, naming the reasons it left them out; None when a
+    method took some, none saw any, or every entry was left out as outside the interval (or a duplicate of
+    one that was: ``QUIET_DAY_REASONS``). ``counts``: ``pipeline_runs.discovery_counts``."""
+    if any(method.get("taken", 0) for method in counts.values()):
+        return None
+    left_out = {k for method in counts.values() for k, n in method.items() if n and k not in ("seen", "taken")}
+    if left_out <= QUIET_DAY_REASONS:
+        return None
+    saw = []
+    for name, method in sorted(counts.items()):
+        if method.get("seen", 0):
+            reasons = ", ".join(f"{k} {n}" for k, n in sorted(method.items()) if k not in ("seen", "taken"))
+            saw.append(f"{name} saw {method['seen']} ({reasons or 'no reason recorded'})")
+    return f"saw discovery entries but took none: {'; '.join(saw)}" if saw else None
 
 
 def check_runs(settings: Settings, run_ids: Sequence[int]) -> str:
-    """Fail loudly when a run failed, or found pages but loaded none; else a one-line summary."""
-    conn = connect(warehouse_url(settings))
+    """Fail loudly when a run failed, found pages but loaded none, or saw discovery entries but took none
+    (naming why it left them out); else a one-line summary."""
+    conn = connect(warehouse_url(settings), settings)
     try:
         with conn, conn.cursor() as cur:
             cur.execute(query("select_runs"), {"run_ids": list(run_ids)})
@@ -437,15 +524,36 @@ def check_runs(settings: Settings, run_ids: Sequence[int]) -> str:
         conn.close()
     missing = set(run_ids) - {row[0] for row in rows}
     problems = [f"run {run_id} has no audit row" for run_id in sorted(missing)]
-    for run_id, source, status, discovered, _fetched, fetch_failed, extract_failed, loaded, error in rows:
+    notes = []
+    for (
+        run_id,
+        source,
+        status,
+        discovered,
+        _,
+        fetch_failed,
+        extract_failed,
+        loaded,
+        error,
+        load_failed,
+        given_up,
+        discovery_counts,
+    ) in rows:
         if status != "success":
             problems.append(f"run {run_id} ({source}) is {status}: {error or 'no error recorded'}")
+        elif (took_none := discovery_took_none(discovery_counts)) is not None:
+            problems.append(f"run {run_id} ({source}) {took_none}")
         elif discovered > 0 and loaded == 0:
             problems.append(
                 f"run {run_id} ({source}) discovered {discovered} URLs but loaded no article "
-                f"({fetch_failed} fetch failures, {extract_failed} extract failures)"
+                f"({fetch_failed} fetch failures, {extract_failed} extract failures, {load_failed} not storable, "
+                f"{given_up} URLs given up)"
             )
+        if given_up:
+            notes.append(f"run {run_id} ({source}) gave up {given_up} URLs out of attempts (reason given_up)")
+        if load_failed:
+            notes.append(f"run {run_id} ({source}) could not store {load_failed} pages (reason not_storable)")
     if problems:
-        raise LoadCheckError("; ".join(problems))
+        raise LoadCheckError("; ".join(problems + notes))
     total = sum(row[7] for row in rows)
-    return f"{len(rows)} runs loaded {total} articles"
+    return "; ".join([f"{len(rows)} runs loaded {total} articles", *notes])

@@ -10,48 +10,102 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import logging
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 import psycopg2.extensions
 
 from etl.records import FetchedPage, Interval
 from etl.warehouse.queries import query
+from etl.warehouse.storable import Storable
+from etl.warehouse.transactions import error_message, run_isolating
+
+logger = logging.getLogger(__name__)
 
 _ROWS_PER_READ = 200
 
 
+@dataclass(frozen=True)
+class ArchiveResult:
+    """What archiving a batch did: the pages the warehouse rejected (requested URL -> the database's message;
+    the caller records them as failures) and the NUL characters and lone surrogates replaced by U+FFFD in
+    the pages' URLs, content types and headers."""
+
+    rejected: dict[str, str]
+    characters_replaced: int
+
+
+@dataclass(frozen=True)
+class _Fetch:
+    """One page as its archive row: texts made storable, body hashed and compressed."""
+
+    page: FetchedPage
+    url: str
+    final_url: str
+    content_type: str
+    headers: str
+    digest: bytes
+
+
 def store_pages(
     conn: psycopg2.extensions.connection, run_id: int, source_name: str, pages: Sequence[FetchedPage]
-) -> None:
-    """Archive the pages of one batch in one transaction of two statements (idempotent per run and URL)."""
-    if not pages:
-        return
-    digests = [hashlib.sha256(page.content).digest() for page in pages]
-    with conn, conn.cursor() as cur:
-        cur.execute(
-            query("insert_page_bodies"),
-            {
-                "body_sha256s": digests,
-                "body_gzips": [gzip.compress(page.content, 6) for page in pages],
-                "size_bytes": [len(page.content) for page in pages],
-            },
+) -> ArchiveResult:
+    """Archive the pages of one batch in one transaction of two statements (idempotent per run and URL).
+
+    Texts are made storable first (``etl.warehouse.storable``; headers go to ``jsonb``, which rejects even the
+    escape ``\u0000``); a page the warehouse still rejects is left out, the rest archived
+    (``etl.warehouse.transactions.run_isolating``)."""
+    storable = Storable()
+    rows = [
+        _Fetch(
+            page,
+            storable.text(page.requested_url),
+            storable.text(page.final_url),
+            storable.text(page.content_type),
+            json.dumps([[storable.text(k), storable.text(v)] for k, v in page.headers]),
+            hashlib.sha256(page.content).digest(),
         )
-        cur.execute(
-            query("insert_page_fetches"),
-            {
-                "run_id": run_id,
-                "source_name": source_name,
-                "urls": [page.requested_url for page in pages],
-                "final_urls": [page.final_url for page in pages],
-                "http_statuses": [page.status for page in pages],
-                "not_modifieds": [page.not_modified for page in pages],
-                "content_types": [page.content_type for page in pages],
-                "headers": [json.dumps([list(pair) for pair in page.headers]) for page in pages],
-                "body_sha256s": digests,
-                "fetched_ats": [page.fetched_at for page in pages],
-            },
+        for page in pages
+    ]
+    _, bad = run_isolating(conn, rows, partial(_insert, run_id=run_id, source_name=source_name))
+    rejected = {row.page.requested_url: error_message(error) for row, error in bad}
+    for url, message in rejected.items():
+        logger.warning("run %s: %.200s not archived: %s", run_id, url, message)
+    if storable.replaced:
+        logger.warning(
+            "run %s: replaced %d NUL or lone surrogate characters in archived pages", run_id, storable.replaced
         )
+    return ArchiveResult(rejected, storable.replaced)
+
+
+def _insert(cur: psycopg2.extensions.cursor, rows: Sequence[_Fetch], *, run_id: int, source_name: str) -> int:
+    cur.execute(
+        query("insert_page_bodies"),
+        {
+            "body_sha256s": [row.digest for row in rows],
+            "body_gzips": [gzip.compress(row.page.content, 6) for row in rows],
+            "size_bytes": [len(row.page.content) for row in rows],
+        },
+    )
+    cur.execute(
+        query("insert_page_fetches"),
+        {
+            "run_id": run_id,
+            "source_name": source_name,
+            "urls": [row.url for row in rows],
+            "final_urls": [row.final_url for row in rows],
+            "http_statuses": [row.page.status for row in rows],
+            "not_modifieds": [row.page.not_modified for row in rows],
+            "content_types": [row.content_type for row in rows],
+            "headers": [row.headers for row in rows],
+            "body_sha256s": [row.digest for row in rows],
+            "fetched_ats": [row.page.fetched_at for row in rows],
+        },
+    )
+    return len(rows)
 
 
 def latest_pages(conn: psycopg2.extensions.connection, source_name: str, urls: Sequence[str]) -> dict[str, FetchedPage]:

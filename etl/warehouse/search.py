@@ -2,7 +2,12 @@
 
 ``search_config(language)`` (in the warehouse) maps de, es, ru, en to german, spanish, russian, english and
 anything else to simple; ``article_search.search_vector`` is GIN-indexed. An article is re-indexed when its
-title, language or text changes (``article_search.indexed_version`` is a hash of the three).
+title, language or text changes (``article_search.indexed_version`` is a hash of the three). A document holds
+the first 1,000 characters of the title and 200,000 of the text (``sql/queries/upsert_article_search.sql``): a
+tsvector holds at most 1 MB of lexemes, and an article never reaches the cap.
+
+``etl.warehouse.load.load_batch`` builds the documents of the articles it writes in its own transaction, so
+an article and its search row commit together; ``index_articles`` builds any that are still stale.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ from etl.warehouse.queries import query
 
 def refresh_daily_stats(settings: Settings, interval: Interval) -> int:
     """Recompute the stats of the UTC days in ``interval``; return how many source-day rows it holds now."""
-    conn = connect(warehouse_url(settings))
+    conn = connect(warehouse_url(settings), settings)
     try:
         with conn, conn.cursor() as cur:
             cur.execute(query("refresh_daily_source_stats"), {"day_start": interval.start, "day_end": interval.end})

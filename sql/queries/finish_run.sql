@@ -11,5 +11,9 @@ update pipeline_runs set
     paragraphs_extracted = %(paragraphs_extracted)s,
     paragraphs_repeated = %(paragraphs_repeated)s,
     articles_loaded = %(articles_loaded)s,
+    load_failed = %(load_failed)s,
+    urls_given_up = %(urls_given_up)s,
+    characters_replaced = %(characters_replaced)s,
+    discovery_counts = %(discovery_counts)s,
     error = %(error)s
 where run_id = %(run_id)s;

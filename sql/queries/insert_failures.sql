@@ -1,5 +1,6 @@
 -- Record the batch's failed URLs for this run, each with its attempt number (failures of the URL since its
--- last stored page, this one included); a retried batch records each URL once.
+-- last stored page, this one included; a given_up row carries the failures so far and does not count as one);
+-- a retried batch records each URL once.
 with last_stored as (
     select
         url,
@@ -15,7 +16,9 @@ earlier as (
         count(*) as failures
     from fetch_failures as f
     left join last_stored as s on s.url = f.url
-    where f.source_name = %(source_name)s and f.run_id < %(run_id)s and f.run_id > coalesce(s.run_id, 0)
+    where
+        f.source_name = %(source_name)s and f.run_id < %(run_id)s and f.run_id > coalesce(s.run_id, 0)
+        and f.reason <> 'given_up'
     group by f.url
 )
 
@@ -29,8 +32,8 @@ select
     l.http_status,
     l.detail,
     l.failed_at,
-    1 + coalesce(e.failures, 0)
+    greatest(coalesce(e.failures, 0) + case when l.reason = 'given_up' then 0 else 1 end, 1)
 from load_failures as l
 left join earlier as e on e.url = l.url
 order by l.url
-on conflict (run_id, url) do nothing;
+on conflict (run_id, url_key(url)) do nothing;

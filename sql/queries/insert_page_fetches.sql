@@ -11,4 +11,4 @@ from unnest(
     %(content_types)s::text [], %(headers)s::jsonb [], %(body_sha256s)s::bytea [], %(fetched_ats)s::timestamptz []
 ) as fetched (url, final_url, http_status, not_modified, content_type, headers, body_sha256, fetched_at)
 order by url
-on conflict (run_id, url) do nothing;
+on conflict (run_id, url_key(url)) do nothing;

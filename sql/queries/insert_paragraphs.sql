@@ -1,5 +1,5 @@
--- Add paragraphs not seen before; a known key keeps its first-seen text and time.
--- Ordered by key so that concurrent batches take row locks in the same order.
+-- Add the paragraphs of new and changed articles (load_changed) not seen before; a known key keeps its
+-- first-seen text and time. Ordered by key so that concurrent batches take row locks in the same order.
 with first_seen as (
     select distinct on (p.paragraph_key)
         p.paragraph_key,
@@ -7,6 +7,7 @@ with first_seen as (
         a.fetched_at
     from load_paragraphs as p
     inner join load_articles as a on a.url = p.url
+    inner join load_changed as c on c.url = p.url
     order by p.paragraph_key, a.fetched_at, p.url, p.position
 )
 insert into paragraphs (paragraph_key, text, first_seen_at)

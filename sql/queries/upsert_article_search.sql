@@ -1,5 +1,9 @@
 -- (Re)build the search document of the given articles (by URL) whose stored version is not indexed yet:
 -- title (weight A) and paragraphs (weight B) in the configuration of the article's language.
+-- Capped: the first 1,000 characters of the title and the first 200,000 of the text (paragraphs joined by
+-- newlines) are indexed, about 30,000 words, far beyond a news article. A tsvector holds at most 1 MB of
+-- distinct lexemes (`string is too long for tsvector`); 201,000 characters of at most 4 UTF-8 bytes each
+-- (lower-cased, stemmed) stay below it, whatever the page. The stored text is never cut.
 -- A small, frequent statement: JIT compilation (hundreds of ms when the planner overestimates) costs
 -- more than it saves.
 set local jit = off;
@@ -26,8 +30,10 @@ documents as (
         st.article_id,
         st.indexed_version,
         st.search_config,
-        setweight(to_tsvector(st.search_config, coalesce(st.title, '')), 'A')
-        || setweight(to_tsvector(st.search_config, string_agg(p.text, E'\n' order by ap.position)), 'B')
+        setweight(to_tsvector(st.search_config, left(coalesce(st.title, ''), 1000)), 'A')
+        || setweight(
+            to_tsvector(st.search_config, left(string_agg(p.text, E'\n' order by ap.position), 200000)), 'B'
+        )
         as search_vector
     from stale as st
     inner join article_paragraphs as ap on ap.article_id = st.article_id

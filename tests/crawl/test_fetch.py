@@ -122,6 +122,30 @@ def test_an_html_page_is_fetched_with_its_final_url(server: tuple[str, Server]) 
     assert page.content_type.startswith("text/html")
 
 
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/listed?q=%E4",
+        "/listed?a=1;b=2",
+        "/listed?print",
+        "/listed?q=%7E&b=2&a=1",  # requests would send ~ for %7E
+        "/listed?r=%E4&s=100%25",
+        "/listed/a%2Fb?x=%3D",
+    ],
+)
+def test_a_listed_url_is_requested_as_listed(server: tuple[str, Server], target: str) -> None:
+    base, state = server
+    result = fetcher_for(base).get(base + target, expect_html=False)
+    assert isinstance(result, Failure) and result.reason == "http_404"
+    assert state.requested == [target]
+
+
+def test_only_what_a_request_line_cannot_carry_is_escaped(server: tuple[str, Server]) -> None:
+    base, state = server
+    fetcher_for(base).get(base + "/listed/straße a?q=ä&r=%E4&s=100%", expect_html=False)
+    assert state.requested == ["/listed/stra%C3%9Fe%20a?q=%C3%A4&r=%E4&s=100%25"]
+
+
 def test_robots_disallowed_page_is_never_requested(server: tuple[str, Server]) -> None:
     base, state = server
     result = fetcher_for(base).fetch_page(base + "/private/page")

@@ -99,3 +99,74 @@ def test_markup_nested_thousands_deep_is_read_without_exhausting_the_stack() -> 
     deep_inline = layout("<div>" + "<span>" * 3000 + "Deep inline." + "</span>" * 3000 + "</div>")
     assert texts(deep_blocks) == ["Deep text."]
     assert texts(deep_inline) == ["Deep inline."]
+
+
+BODY = "<p>A paragraph of the article, long enough to be most of the text of this small page, and more.</p>"
+
+
+def test_the_lede_in_an_article_header_is_not_chrome_but_its_kicker_byline_and_crumbs_are() -> None:
+    found = layout(
+        '<article><header><a href="/">Home</a> › <a href="/economy">Economy</a> <span class="kicker">Energy</span>'
+        "<h1>Prices fall</h1><p>Fourteen thousand homes pay less for heating from April, the utility said on"
+        " Tuesday.</p><div>By Jonas Brehm · 05.03.2024</div></header>"
+        f"<div>{BODY}{BODY}</div></article>"
+    )
+    assert texts(found)[:4] == [
+        "Home › Economy Energy",
+        "Prices fall",
+        "Fourteen thousand homes pay less for heating from April, the utility said on Tuesday.",
+        "By Jonas Brehm · 05.03.2024",
+    ]
+    assert found.chrome == [True, True, False, True, False, False]
+
+
+def test_a_page_header_outside_any_article_stays_chrome_whatever_it_holds() -> None:
+    found = layout(
+        "<header><p>The Harbor Valley Courier: news of the valley and its towns since the year 1901.</p></header>"
+        "<div><p>The body of the article, one paragraph long enough to be the article of this page.</p></div>"
+    )
+    assert found.chrome == [True, False]
+
+
+def test_an_element_holding_an_image_and_a_short_text_between_paragraphs_is_a_caption() -> None:
+    found = layout(
+        f'<div>{BODY}<div class="inline-image"><img src="a.jpg"><p class="wrap">A crew lays cable in March.</p>'
+        f"<span>(Photo: Rosa Quill)</span></div>{BODY}</div>"
+    )
+    assert found.chrome == [False, True, True, False]
+
+
+def test_cards_of_an_image_and_a_blurb_side_by_side_are_not_captions() -> None:
+    cards = "".join(f'<div class="card"><img src="{n}.jpg"><p>Album number {n}, a record.</p></div>' for n in range(3))
+    found = layout(f"<div>{BODY}<div>{cards}</div></div>")
+    assert found.chrome == [False, False, False, False]
+
+
+def test_a_centred_line_right_after_an_image_only_paragraph_is_a_caption() -> None:
+    found = layout(
+        f'<div>{BODY}<p align="center"><img src="a.jpg"></p><p align="center">图为学生在悉尼的近影。</p>'
+        f'<p style="text-align:center"><img src="b.jpg"></p><p>正文的下一段，不居中，所以不是图注。</p>{BODY}</div>'
+    )
+    assert found.chrome == [False, True, False, False]
+
+
+def test_list_spans_are_recorded() -> None:
+    found = layout("<div><p>Lead-in:</p><ul><li>One</li><li>Two</li></ul><ol><li>Three</li></ol></div>")
+    assert found.lists == [(1, 3), (3, 4)]
+
+
+def test_a_teaser_right_under_the_title_without_links_is_the_lede_a_linked_teaser_is_chrome() -> None:
+    found = layout(
+        '<div><h1>Stadtwerke senken den Preis</h1><p class="article-teaser">Rund 14.000 Haushalte zahlen ab April'
+        f' weniger für Fernwärme.</p>{BODY}{BODY}<div class="teaser"><a href="/other">Another story</a>'
+        "<p>A blurb of another story on this site, long enough to be prose.</p></div></div>"
+    )
+    assert found.chrome == [False, False, False, False, True, True]
+
+
+def test_a_date_line_in_an_article_header_is_not_a_lede_however_long() -> None:
+    found = layout(
+        "<article><header><h1>Top workout trends</h1><div>Updated Dec. 23, 2024, 1:24 PM EST / Source: TODAY</div>"
+        f"</header><div>{BODY}{BODY}</div></article>"
+    )
+    assert found.chrome == [True, True, False, False]

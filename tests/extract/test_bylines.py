@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl.extract.bylines import clean_name, names_in_byline, unique_names
+from etl.extract.bylines import clean_name, is_organisation, names_in_byline, unique_names
 
 
 @pytest.mark.parametrize(
@@ -39,3 +39,26 @@ def test_clean_name_refuses_a_sentence() -> None:
 
 def test_unique_names_keeps_the_first_spelling() -> None:
     assert unique_names(["Jane Doe", "jane  doe", "John Roe"]) == ("Jane Doe", "John Roe")
+
+
+@pytest.mark.parametrize(
+    ("name", "site_names", "organisation"),
+    [
+        ("Bayside Broadcasting Corporation", (), True),
+        ("Example Media GmbH", (), True),
+        ("Redaktion Lokales", (), True),
+        ("Reuters", (), True),
+        ("Coast Daily", ("Coast Daily",), True),
+        ("Coastline Post", ("www.coastlinepost.example",), True),
+        ("Mia Tennant", ("Bayside Broadcasting News", "www.bayside-news.example"), False),
+        ("Jane Doe", ("Jane Doe's Notebook",), False),
+        ("María López", (), False),
+    ],
+)
+def test_is_organisation(name: str, site_names: tuple[str, ...], organisation: bool) -> None:
+    assert is_organisation(name, site_names=site_names) is organisation
+
+
+def test_a_byline_naming_an_agency_names_no_author_unless_asked() -> None:
+    assert names_in_byline("By Reuters") == []
+    assert names_in_byline("By Reuters", keep_organisations=True) == ["Reuters"]

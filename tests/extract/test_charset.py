@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import random
 
 import pytest
 
-from etl.extract.charset import codec_name, decode_html, meta_charset
+from etl.extract.charset import codec_name, decode_html, is_text, meta_charset
 
 RUSSIAN = "Минск, 15 мая (БЕЛТА). Президент посетил предприятие."
 GERMAN = "Größere Märkte für Übersee: Grüße aus Minsk."
@@ -63,3 +64,100 @@ def test_latin1_label_means_windows_1252_as_in_browsers() -> None:
 def test_unknown_or_empty_labels_are_none_or_cleaned(label: str | None) -> None:
     assert codec_name(label) in (None, "utf-8")
     assert codec_name('"UTF-8"') == "utf-8"
+
+
+GERMAN_UTF8 = page("Öffnungszeiten des Kundenbüros: Mo–Fr 8 bis 18 Uhr, samstags geschlossen.").encode("utf-8")
+STRAY = GERMAN_UTF8.replace("–".encode(), b"\x96")  # one windows-1252 en dash in a UTF-8 page
+
+
+@pytest.mark.parametrize(
+    ("header", "head"),
+    [("utf-8", ""), (None, '<meta charset="utf-8">'), (None, ""), ("iso-8859-1", ""), ("windows-1251", "")],
+)
+def test_one_stray_byte_in_utf8_costs_one_character_whatever_is_declared(header: str | None, head: str) -> None:
+    body = STRAY.replace(b"<title>", head.encode() + b"<title>")
+    decoded = decode_html(body, header)
+    assert decoded.charset == "utf-8"
+    assert "Öffnungszeiten des Kundenbüros: Mo–Fr 8 bis 18 Uhr" in decoded.text
+
+
+def test_a_stray_byte_in_an_ascii_page_declared_utf8_stays_utf8() -> None:
+    body = page("The company doesn\x92t plan weekend service before the summer timetable.", '<meta charset="utf-8">')
+    decoded = decode_html(body.encode("latin-1"), None)
+    assert (decoded.charset, decoded.via) == ("utf-8", "meta")
+    assert "doesn’t plan" in decoded.text
+
+
+def test_an_undefined_stray_byte_is_a_replacement_character() -> None:
+    decoded = decode_html(GERMAN_UTF8.replace("–".encode(), b"\x81"), "utf-8")
+    assert "Mo\ufffdFr" in decoded.text
+
+
+@pytest.mark.parametrize("declared", [("utf-8", ""), (None, '<meta charset="utf-8">')])
+def test_a_declared_utf8_that_fits_none_of_the_bytes_is_detected(declared: tuple[str | None, str]) -> None:
+    header, head = declared
+    body = page(" ".join([RUSSIAN] * 5), head).encode("windows-1251")
+    decoded = decode_html(body, header)
+    assert RUSSIAN in decoded.text
+    assert decoded.via == "detected"
+
+
+@pytest.mark.parametrize(
+    ("encoding", "label"), [("shift_jis", "Shift_JIS"), ("gb18030", "gb18030"), ("euc-kr", "euc-kr")]
+)
+def test_a_multibyte_charset_declared_in_meta_decodes(encoding: str, label: str) -> None:
+    text = {
+        "shift_jis": "循環バスを増便します。",
+        "gb18030": "新图书馆下月开放。",
+        "euc-kr": "새 도서관이 다음 달에 문을 엽니다.",
+    }[encoding]
+    body = page(text, f'<meta charset="{label}">').encode(encoding)
+    decoded = decode_html(body + b"\xff", None)
+    assert text in decoded.text
+    assert decoded.via == "meta"
+
+
+@pytest.mark.parametrize("encoding", ["utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("bom", [True, False])
+def test_utf16_and_utf32_decode_with_or_without_a_byte_order_mark(encoding: str, bom: bool) -> None:
+    marks = {
+        "utf-32-le": codecs.BOM_UTF32_LE,
+        "utf-32-be": codecs.BOM_UTF32_BE,
+        "utf-16-le": codecs.BOM_UTF16_LE,
+        "utf-16-be": codecs.BOM_UTF16_BE,
+    }
+    mark = marks[encoding] if bom else b""
+    body = page(GERMAN).encode(encoding)
+    decoded = decode_html(mark + body, "utf-8")
+    assert (decoded.charset, decoded.via) == (encoding, "bom" if bom else "pattern")
+    assert GERMAN in decoded.text
+
+
+def test_random_bytes_are_not_text_and_pages_are() -> None:
+    noise = random.Random(3).randbytes(100_000)
+    assert not is_text(decode_html(noise).text)
+    assert not is_text(decode_html(b"<html><head><title>x</title></head><body>" + noise, "utf-8").text)
+    assert is_text(decode_html(page(RUSSIAN).encode("windows-1251"), "windows-1251").text)
+    assert is_text(page("a\x00b" * 20))
+
+
+@pytest.mark.parametrize("label", ["base64", "zlib", "rot13", "hex"])
+def test_labels_of_codecs_that_are_not_text_encodings_are_unknown(label: str) -> None:
+    assert codec_name(label) is None
+    assert GERMAN in decode_html(page(GERMAN).encode("utf-8"), label).text
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [("latin_1", "cp1252"), ("US-ASCII", "cp1252"), ("Shift_JIS", "cp932"), ("GB2312", "gb18030"), ("euc-kr", "cp949")],
+)
+def test_labels_decode_with_the_superset_browsers_use(label: str, codec: str) -> None:
+    assert codec_name(label) == codec
+
+
+def test_a_shift_jis_page_with_nec_circled_digits_decodes_as_browsers_show_it() -> None:
+    text = "① 港北市は来月から循環バスを増便します。② 運賃は百円です。"
+    body = page(text, '<meta charset="Shift_JIS">').encode("cp932")
+    decoded = decode_html(body, None)
+    assert text in decoded.text
+    assert decoded.via == "meta"

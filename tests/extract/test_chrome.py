@@ -65,6 +65,18 @@ def test_is_hidden(markup: str, hidden: bool) -> None:
         ('<section class="inline-and-sidebar-container">x</section>', False),
         ("<div>x</div>", False),
         ('<article class="tag-sports">x</article>', False),
+        ('<p class="image-caption-wrap">x</p>', True),
+        ('<div class="caption-container">x</div>', True),
+        ('<span class="cutline">x</span>', True),
+        ('<div class="imagecaption">x</div>', True),
+        ('<p class="bildunterschrift">x</p>', True),
+        ('<div class="legende">x</div>', True),
+        ('<span class="didascalia">x</span>', True),
+        ('<div class="article-body has-captions">x</div>', False),
+        ('<div class="teilen-leiste">x</div>', True),
+        ('<section class="noticias-relacionadas">x</section>', True),
+        ('<div class="reklama">x</div>', True),
+        ('<div class="with-excerpt" data-nosnippet>x</div>', True),
     ],
 )
 def test_is_chrome(markup: str, chrome: bool) -> None:

@@ -17,7 +17,14 @@ from benchmarks.shingle import page_counts
 from etl.dedup.within_article import unique_paragraphs
 from etl.extract import extract
 from etl.extract.blocks import Block
-from etl.extract.content import is_byline, is_link_with_label, keep_block, link_density, main_text
+from etl.extract.content import (
+    is_byline,
+    is_link_with_label,
+    keep_block,
+    link_density,
+    main_text,
+    without_pull_quotes,
+)
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "extract" / "content"
 PAGES = sorted(path.stem for path in FIXTURES.glob("*.html"))
@@ -86,8 +93,10 @@ def test_is_byline_needs_a_short_line_naming_an_author() -> None:
 
 
 def test_link_density() -> None:
-    assert link_density(BeautifulSoup('<p>abcd <a href="/">efgh</a></p>', "lxml").p) == pytest.approx(0.5)
-    assert link_density(BeautifulSoup("<p></p>", "lxml").p) == 0.0
+    linked, empty = BeautifulSoup('<p>abcd <a href="/">efgh</a></p>', "lxml").p, BeautifulSoup("<p></p>", "lxml").p
+    assert linked is not None and empty is not None
+    assert link_density(linked) == pytest.approx(0.5)
+    assert link_density(empty) == 0.0
 
 
 def test_extraction_keeps_no_state_between_pages() -> None:
@@ -99,3 +108,60 @@ def test_extraction_keeps_no_state_between_pages() -> None:
         gc.collect()
         counts.append(len(gc.get_objects()))
     assert counts[1] == counts[2]
+
+
+LONG = "A paragraph of the article that says what happened, where, and who said so, at some length here."
+
+
+def test_a_list_of_short_items_that_ends_the_article_is_kept_whole() -> None:
+    items = "".join(f"<li>Item {n}: {n * 3}</li>" for n in range(12))
+    soup = BeautifulSoup(
+        f"<article><p>{LONG}</p><p>{LONG} Twice.</p><p>In numbers:</p><ul>{items}</ul></article>", "lxml"
+    )
+    found = main_text(soup, title=None)
+    assert found[-12:] == tuple(f"Item {n}: {n * 3}" for n in range(12))
+
+
+def test_a_link_list_after_the_article_is_still_trimmed() -> None:
+    links = "".join(f'<li><a href="/{n}">Another story number {n}</a></li>' for n in range(7))
+    soup = BeautifulSoup(f"<div><p>{LONG}</p><p>{LONG} Again.</p><ul><li>Fact: 1</li>{links}</ul></div>", "lxml")
+    assert not any("Another story" in text for text in main_text(soup, title=None))
+
+
+def test_a_pull_quote_repeating_the_body_is_dropped_but_exact_repeats_and_headings_stay() -> None:
+    quote = "the first round asked small companies to front money"
+    blocks = [
+        Block('"The first round asked small companies to front money they do not have," said the director.', "p", 0.0),
+        Block(f"“{quote.capitalize()}”", "blockquote", 0.0),
+        Block("Small companies to front money", "h2", 0.0),
+        Block(LONG, "p", 0.0),
+        Block(LONG, "p", 0.0),
+    ]
+    assert [block.text for block in without_pull_quotes(blocks)] == [
+        blocks[0].text,
+        blocks[2].text,
+        LONG,
+        LONG,
+    ]
+
+
+def test_a_summary_repeating_a_paragraph_nearly_whole_is_kept() -> None:
+    blocks = [Block(f"TLDR: {LONG}", "p", 0.0), Block(LONG, "p", 0.0)]
+    assert without_pull_quotes(blocks) == blocks
+
+
+def test_the_lede_between_the_title_and_the_body_is_kept_in_any_language() -> None:
+    soup = BeautifulSoup(
+        "<div class='top'><h1>Tite diz que errou</h1><h2 class='subtitle'>Na ocasião, o técnico entregou réplica"
+        " do troféu ao ex-presidente</h2><div class='author'>Por Bruno Rodrigues</div>"
+        "<ul class='share'><li>Facebook</li><li>Whatsapp</li><li>Twitter</li><li>E-mail</li></ul></div>"
+        f"<div class='body'><p>{LONG}</p><p>{LONG} More.</p><p>{LONG} Even more.</p></div>",
+        "lxml",
+    )
+    found = main_text(soup, title="Tite diz que errou")
+    assert found[0] == "Na ocasião, o técnico entregou réplica do troféu ao ex-presidente"
+    assert "Por Bruno Rodrigues" not in found
+
+
+def test_a_page_without_text_has_no_paragraphs() -> None:
+    assert main_text(BeautifulSoup("<html><body><div><img src='a.jpg'></div></body></html>", "lxml"), title=None) == ()

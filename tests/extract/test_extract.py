@@ -6,7 +6,9 @@ Golden fixtures in ``tests/fixtures/extract``: each ``NAME.html`` has the expect
 
 from __future__ import annotations
 
+import codecs
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from bs4 import BeautifulSoup
 
 from etl.dedup.normalise import normalise
 from etl.demo_site.content import DemoSite, build_site
-from etl.extract import Extracted, extract, is_page_chrome, link_density
+from etl.extract import Extracted, Unreadable, extract, is_page_chrome, link_density
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "extract"
 GOLDEN = sorted(p.stem for p in FIXTURES.glob("*.html"))
@@ -104,3 +106,39 @@ def test_is_page_chrome(markup: str, chrome: bool) -> None:
 def test_link_density() -> None:
     tag = BeautifulSoup('<p>abcd <a href="/">efgh</a></p>', "lxml").p
     assert link_density(tag) == pytest.approx(0.5)
+
+
+POISON_LD = (
+    '<html><head><title>t</title><script type="application/ld+json">{"@type": "NewsArticle", '
+    '"headline": "Brücke\\u0000 über\\ud800 den Fluss", '
+    '"author": {"@type": "Person", "name": "Ute\\u0000 K\\udfffähler"}, '
+    '"articleSection": "Lok\\u0000ales\\udbff"}</script></head><body><article><p>Die Brücke über den Fluss wird '
+    "im Sommer erneuert, sagte die Bürgermeisterin am Montag vor dem Stadtrat.</p><p>Roh: a\x00b &#xD800; &#0;."
+    "</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_nul_and_lone_surrogates_never_leave_extraction(as_bytes: bool) -> None:
+    page = POISON_LD.encode("utf-8", "surrogatepass") if as_bytes else POISON_LD
+    found = extract(page)
+    texts = [found.title, found.section, *found.authors, *found.paragraphs]
+    assert all(text is not None and "\x00" not in text for text in texts)
+    assert all(not any(0xD800 <= ord(c) <= 0xDFFF for c in text) for text in texts if text)
+    assert found.title == "Brücke über\ufffd den Fluss"
+    assert json.dumps(as_json(found), ensure_ascii=False).encode("utf-8")
+
+
+def test_random_bytes_are_not_an_article() -> None:
+    noise = random.Random(9).randbytes(1_000_000)
+    with pytest.raises(Unreadable) as refused:
+        extract(noise)
+    assert refused.value.reason == "not_html"
+
+
+@pytest.mark.parametrize("mark", [b"", codecs.BOM_UTF32_LE])
+def test_a_utf32_page_is_read_as_utf32(mark: bytes) -> None:
+    text = "Die Brücke über den Mühlbach wird im Sommer erneuert, der Bus fährt über die Umgehungsstraße."
+    html = f"<html><body><article><p>{text}</p></article></body></html>"
+    found = extract(mark + html.encode("utf-32-le"))
+    assert found.paragraphs == (text,)

@@ -6,7 +6,9 @@ shows, the URL it was fetched from (or null) and the expected metadata.
 
 from __future__ import annotations
 
+import csv
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -88,7 +90,7 @@ def test_og_title_loses_a_part_naming_the_host() -> None:
     [
         ('<meta name="parsely-pub-date" content="2025-05-15T08:00:00Z">', "2025-05-15T08:00:00+00:00"),
         ('<meta name="dc.date.issued" content="2025-05-15">', "2025-05-15T00:00:00+00:00"),
-        ('<meta itemprop="datePublished" content="2025-05-15T10:00:00+02:00">', "2025-05-15T08:00:00+00:00"),
+        ('<meta itemprop="datePublished" content="2025-05-15T10:00:00+02:00">', "2025-05-15T10:00:00+02:00"),
         ('<meta name="pubdate" content="Thu, 15 May 2025 10:00:00 GMT">', "2025-05-15T10:00:00+00:00"),
     ],
 )
@@ -165,3 +167,95 @@ def test_the_json_ld_article_about_this_page_wins_over_related_stories() -> None
         ]</script></head></html>"""
     assert read(html, "https://example.com/this").title == "This story"
     assert read(html, "https://example.com/elsewhere").title == "A related story"
+
+
+DATES = Path(__file__).parent.parent / "fixtures" / "dates"
+
+
+def written_date_pages() -> list[dict[str, str]]:
+    with (DATES / "pages.tsv").open(encoding="utf-8", newline="") as rows:
+        return list(csv.DictReader(rows, delimiter="\t"))
+
+
+@pytest.mark.parametrize("row", written_date_pages(), ids=lambda row: row["name"])
+def test_date_dev_set_page_gets_its_local_publication_day(row: dict[str, str]) -> None:
+    html = (DATES / "pages" / f"{row['name']}.html").read_text("utf-8")
+    fetched = datetime.fromisoformat(row["fetched_at"]) if row["fetched_at"] else None
+    found = read_metadata(BeautifulSoup(html, "lxml"), row["url"], fetched_at=fetched).published_at
+    assert (found.date().isoformat() if found else "") == row["date"], row["kind"]
+
+
+def test_published_at_keeps_the_offset_the_page_states() -> None:
+    html = '<html><head><meta property="article:published_time" content="2025-05-15T08:00:00+09:00"></head></html>'
+    found = read(html).published_at
+    assert found is not None and found.isoformat() == "2025-05-15T08:00:00+09:00"
+    assert found == datetime(2025, 5, 14, 23, 0, tzinfo=UTC)
+
+
+def test_a_signal_stating_the_zone_wins_for_the_same_wall_clock_time() -> None:
+    html = """<html><head><script type="application/ld+json">{"@type": "NewsArticle",
+        "datePublished": "2025-05-15T09:15:00"}</script>
+        <meta property="article:published_time" content="2025-05-15T09:15:00+03:00"></head></html>"""
+    found = read(html).published_at
+    assert found is not None and found.isoformat() == "2025-05-15T09:15:00+03:00"
+
+
+def test_a_date_alone_takes_the_time_of_another_signal_for_the_same_day() -> None:
+    html = """<html><head><meta property="article:published_time" content="2025-05-15">
+        <meta name="parsely-pub-date" content="2025-05-15T09:15:00+02:00"></head></html>"""
+    found = read(html).published_at
+    assert found is not None and found.isoformat() == "2025-05-15T09:15:00+02:00"
+
+
+def test_a_modified_time_is_never_the_publication_time() -> None:
+    html = """<html><head><meta property="article:modified_time" content="2025-05-16T10:00:00Z"></head>
+        <body><article><h1>Bridge</h1><time itemprop="dateModified" datetime="2025-05-16T10:00:00Z">May 16, 2025</time>
+        </article></body></html>"""
+    assert read(html).published_at is None
+
+
+def test_a_visible_date_naming_another_day_than_the_url_loses_to_the_url() -> None:
+    html = '<html><body><article><h1>Bridge</h1><div class="date">March 1, 2024</div></article></body></html>'
+    found = read(html, "https://example.com/2024/03/05/bridge").published_at
+    assert found is not None and found.date().isoformat() == "2024-03-05"
+
+
+@pytest.mark.parametrize(
+    ("html", "authors", "publisher"),
+    [
+        (
+            '<meta name="author" content="Bayside Broadcasting Corporation">'
+            '<div class="article-byline">By <a href="/r/1">Mia Tennant</a> and <a href="/r/2">Oscar Velde</a></div>',
+            ("Mia Tennant", "Oscar Velde"),
+            "Bayside Broadcasting Corporation",
+        ),
+        (
+            '<meta property="og:site_name" content="Coast Daily"><meta name="author" content="Coast Daily">'
+            '<span class="byline">Von Anna Schmidt</span>',
+            ("Anna Schmidt",),
+            "Coast Daily",
+        ),
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", "author": {"@type": "Organization",'
+            ' "name": "Example Newsroom"}, "publisher": {"@type": "Organization", "name": "Example Media"}}</script>',
+            (),
+            "Example Media",
+        ),
+        ('<meta name="author" content="Redaktion">', (), None),
+        (
+            '<meta name="author" content="Jane Doe"><meta property="og:site_name" content="Daily Example">',
+            ("Jane Doe",),
+            "Daily Example",
+        ),
+    ],
+)
+def test_authors_are_people_and_the_organisation_is_the_publisher(
+    html: str, authors: tuple[str, ...], publisher: str | None
+) -> None:
+    found = read(f"<html><head></head><body>{html}</body></html>", "https://www.coast-daily.example/a")
+    assert (found.authors, found.publisher) == (authors, publisher)
+
+
+def test_a_personal_site_named_after_its_author_keeps_the_author() -> None:
+    html = '<html><head><meta property="og:site_name" content="Jane Doe"><meta name="author" content="Jane Doe">'
+    assert read(html, "https://janedoe.example/post").authors == ("Jane Doe",)

@@ -1,8 +1,20 @@
-"""The parse step cuts out scripts, styles, SVG and comments before building the tree, and nothing else."""
+"""The parse step cuts out scripts, styles, SVG and comments before building the tree, and nothing else, in
+linear time; a page of too many tags is refused."""
 
 from __future__ import annotations
 
-from etl.extract.parse import parse_html, without_unread_markup
+import multiprocessing
+import multiprocessing.queues
+import random
+import re
+import time
+
+import pytest
+
+from etl.extract import extract
+from etl.extract.charset import decode_html
+from etl.extract.parse import MAX_TAGS, Unreadable, parse_html, without_unread_markup
+from tests.factories import REPO_ROOT
 
 
 def test_scripts_styles_svg_and_comments_are_cut() -> None:
@@ -33,3 +45,73 @@ def test_parse_html_builds_the_tree_without_them() -> None:
     soup = parse_html("<html><head><script>x()</script></head><body><p>Text</p><!-- c --></body></html>")
     assert soup.find("script") is None
     assert soup.body.get_text() == "Text"
+
+
+# The regular expression the cut replaced: right on well-formed pages, quadratic on unclosed markup.
+REFERENCE_RE = re.compile(
+    r"<script(?=[\s>/])(?![^>]*ld\+json)[^>]*>.*?</script\s*>"
+    r"|<style(?=[\s>/])[^>]*>.*?</style\s*>"
+    r"|<svg(?=[\s>/])[^>]*>.*?</svg\s*>"
+    r"|<!--.*?-->",
+    re.S | re.I,
+)
+PIECES = (
+    "<script>", "</script>", "</SCRIPT >", "<script type='application/ld+json'>", "ld+json", ">", "<", "<style>",
+    "</style>", "<svg x>", "</svg>", "<!--", "-->", "<!-->", "a", " ", "<scripted>", "<script", "</script", "-",
+    "<Script\n src=x>", "<p>",
+)  # fmt: skip
+
+
+def test_the_cut_matches_the_regular_expression_it_replaced_on_the_fixture_pages() -> None:
+    pages = sorted((REPO_ROOT / "tests" / "fixtures").rglob("*.html"))
+    assert len(pages) >= 10
+    for page in pages:
+        html = decode_html(page.read_bytes()).text
+        assert without_unread_markup(html) == REFERENCE_RE.sub("", html), page.name
+
+
+def test_the_cut_matches_the_regular_expression_on_jumbles_of_markup() -> None:
+    rng = random.Random(15)
+    for _ in range(20_000):
+        html = "".join(rng.choice(PIECES) for _ in range(rng.randint(0, 12)))
+        assert without_unread_markup(html) == REFERENCE_RE.sub("", html), repr(html)
+
+
+def _extract_in_child(html: str, done: multiprocessing.queues.Queue) -> None:
+    started = time.perf_counter()
+    extract(html)
+    done.put(time.perf_counter() - started)
+
+
+def extract_seconds(html: str, limit_s: float) -> float | None:
+    """Seconds ``extract`` takes on ``html`` in a child process, or None when it is still running at
+    ``limit_s`` (the child is then killed: a quadratic page would take minutes)."""
+    context = multiprocessing.get_context("fork")
+    done = context.Queue()
+    child = context.Process(target=_extract_in_child, args=(html, done))
+    child.start()
+    child.join(limit_s)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        return None
+    return float(done.get(timeout=5))
+
+
+@pytest.mark.parametrize("opening", ["<!-- ", "<script>", "<style>", "<svg>"])
+def test_a_megabyte_of_unclosed_markup_extracts_in_about_the_time_of_a_closed_one(opening: str) -> None:
+    closing = {"<!-- ": " -->", "<script>": "</script>", "<style>": "</style>", "<svg>": "</svg>"}[opening]
+    words = "<p>" + "Wort " * 60 + "</p>"
+    closed = "<html><body>" + (words + opening + "x" + closing) * (2**20 // 320)
+    unclosed = "<html><body>" + (words + opening + "x") * (2**20 // 320)
+    reference = extract_seconds(closed, 120)
+    assert reference is not None
+    limit = 10 * reference + 2.0
+    seconds = extract_seconds(unclosed, limit)
+    assert seconds is not None, f"1 MB of unclosed {opening!r} still extracting after {limit:.1f} s"
+
+
+def test_a_page_of_too_many_tags_is_refused_before_it_is_parsed() -> None:
+    with pytest.raises(Unreadable) as refused:
+        parse_html("<html><body>" + "x<br>" * (MAX_TAGS + 1))
+    assert refused.value.reason == "too_large"

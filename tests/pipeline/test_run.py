@@ -12,7 +12,7 @@ import pytest
 from etl.config import Settings
 from etl.demo_site.content import ArticleTruth
 from etl.demo_site.server import RunningSite, running_demo_site
-from etl.pipeline.run import LoadCheckError, check_runs, run_source, run_sources
+from etl.pipeline.run import LoadCheckError, check_runs, discovery_took_none, run_source, run_sources
 from etl.records import Interval
 from etl.warehouse.connection import connect
 from tests.factories import DEMO_ARTICLE_BASE, MAY_15, SEED_PARAGRAPHS, stored_paragraphs
@@ -229,6 +229,51 @@ def test_an_interval_with_no_articles_loads_nothing_and_succeeds(
     empty = Interval(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=1))
     summary = run_source(settings, "demo-ru", empty)
     assert (summary.status, summary.counts.urls_discovered, summary.articles_loaded) == ("success", 0, 0)
+
+
+def test_discovery_counts_are_kept_on_the_run_row_and_shown(
+    settings: Settings, demo_site: RunningSite, db: psycopg2.extensions.connection
+) -> None:
+    summary = run_source(settings, "demo-de", MAY_15)
+    in_day = truths(demo_site, MAY_15, "de")
+    with db.cursor() as cur:
+        cur.execute("select discovery_counts from pipeline_runs where run_id = %s", (summary.run_id,))
+        (counts,) = cur.fetchone()
+    sitemap = counts["sitemap"]  # entries of the day's sitemaps, and children of the index skipped as older
+    assert (set(counts), set(sitemap)) == ({"sitemap"}, {"seen", "taken", "out_of_interval"})
+    assert (sitemap["taken"], sitemap["seen"]) == (len(in_day), len(in_day) + sitemap["out_of_interval"])
+    seen, taken = sitemap["seen"], sitemap["taken"]
+    assert f"discovery: sitemap saw {seen}, took {taken}, left out {seen - taken} out_of_interval" in summary.describe()
+
+
+def test_check_runs_passes_a_quiet_day_whose_entries_all_lie_outside_the_interval(
+    settings: Settings, db: psycopg2.extensions.connection
+) -> None:
+    empty = Interval(datetime(2024, 1, 1, tzinfo=UTC), datetime(2024, 1, 2, tzinfo=UTC))
+    summary = run_source(settings, "demo-ru", empty)
+    assert summary.status == "success" and summary.run_id is not None
+    assert summary.counts.discovery_counts["sitemap"]["out_of_interval"] > 0
+    assert check_runs(settings, [summary.run_id]).startswith("1 runs loaded 0 articles")
+
+
+@pytest.mark.parametrize(
+    ("counts", "problem"),
+    [
+        (
+            {"sitemap": {"seen": 4, "taken": 0, "no_date": 3, "out_of_interval": 1}},
+            "sitemap saw 4 (no_date 3, out_of_interval 1)",
+        ),
+        ({"rss": {"seen": 2, "taken": 0, "off_host": 2}}, "rss saw 2 (off_host 2)"),
+        ({"sitemap": {"seen": 5, "taken": 0, "out_of_interval": 4, "duplicate": 1}}, None),
+        ({"sitemap": {"seen": 5, "taken": 1, "bad_url": 4}}, None),
+        ({}, None),
+    ],
+)
+def test_discovery_that_took_nothing_for_a_reason_other_than_the_interval_is_a_problem(
+    counts: dict[str, dict[str, int]], problem: str | None
+) -> None:
+    found = discovery_took_none(counts)
+    assert found == (None if problem is None else f"saw discovery entries but took none: {problem}")
 
 
 def test_a_run_waits_while_another_run_of_the_same_source_and_interval_holds_the_lock(

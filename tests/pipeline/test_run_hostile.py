@@ -79,9 +79,9 @@ def test_later_runs_retry_retryable_failures_until_the_limit(
     assert stored_paragraphs(db, hostile.base_url + FLAKY) == list(FLAKY_PARAGRAPHS)
     assert {url: attempt for url, (_, attempt) in failures(db, next_day.run_id).items()} == dict.fromkeys(retryable, 2)
 
-    given_up = run_source(run_settings, "hostile", MAY_17)
-    assert failures(db, given_up.run_id) == {}
-    assert given_up.counts.pages_fetched == 0
+    given_up = run_source(run_settings, "hostile", MAY_17)  # the give-ups are recorded, nothing is fetched
+    assert failures(db, given_up.run_id) == dict.fromkeys(retryable, ("given_up", 2))
+    assert (given_up.counts.pages_fetched, given_up.counts.urls_given_up) == (0, len(retryable))
 
 
 CANONICAL = "http://hostile.test"

@@ -1,18 +1,40 @@
-"""``etl.pipeline.workers``: extraction jobs in worker processes return the same plain values as in process."""
+"""``etl.pipeline.workers``: extraction jobs in worker processes return the same plain values as in process,
+and one page costs one page: past the deadline, over the memory cap, or killing its worker."""
 
 from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.queues
 import os
+import resource
+import signal
 import subprocess
 import sys
+import time
+from concurrent.futures import Future
 from pathlib import Path
 
 from etl.demo_site.server import RunningSite
-from etl.pipeline.workers import InlineExecutor, extract_page, extraction_executor, job_for
+from etl.pipeline.workers import (
+    ExtractJob,
+    ExtractOutcome,
+    InlineExecutor,
+    WorkerLimits,
+    extract_page,
+    extraction_executor,
+    job_for,
+)
 from etl.records import FetchedPage
 from tests.factories import SOURCE, fetched_page, repo_pythonpath
+
+ARTICLE = (
+    "<html><body><article><p>Der Stadtrat von Eichental hat am Montag den neuen Haushalt beschlossen, mit mehr "
+    "Geld für Schulen und Radwege.</p><p>{marker}</p></article></body></html>"
+)
+LIMITS = WorkerLimits(timeout_s=30.0, max_memory_mb=1024)
+KILL = "Diese Seite beendet den Prozess, der sie liest, wie es der Speicherwächter des Kernels täte."
+ALLOCATE = "Diese Seite verlangt mehr Speicher, als ein Arbeitsprozess haben darf, und bekommt ihn nicht."
+SLEEP = "Diese Seite braucht länger, als ein Arbeitsprozess für eine Seite Zeit hat, viel länger."
 
 
 def _demo_page(demo_site: RunningSite) -> FetchedPage:
@@ -101,3 +123,98 @@ except WorkerStartError as exc:
     assert done.returncode == 0, done.stderr
     assert "extraction worker processes could not start" in done.stdout
     assert "NEWSETL_EXTRACT_PROCESSES=0" in done.stdout
+
+
+def _page(marker: str) -> ExtractJob:
+    html = ARTICLE.replace("{marker}", marker)
+    return job_for(SOURCE, fetched_page(f"http://example.test/de/{abs(hash(marker))}", html.encode("utf-8")))
+
+
+def extract_with_test_faults(job: ExtractJob) -> ExtractOutcome:
+    """``extract_page``, except that a page carrying one of the markers above does what it says: the faults a
+    real page causes rarely and slowly (the kernel's OOM killer, a page the parser needs minutes for)."""
+    if KILL.encode() in job.content:
+        os.kill(os.getpid(), signal.SIGKILL)
+    if ALLOCATE.encode() in job.content:
+        _ = bytearray(4 * 2**30)
+    if SLEEP.encode() in job.content:
+        time.sleep(600)
+    return extract_page(job)
+
+
+def _batch(markers: list[str], limits: WorkerLimits) -> tuple[list[ExtractOutcome], float]:
+    started = time.monotonic()
+    with extraction_executor(2, limits) as pool:
+        futures: list[Future[ExtractOutcome]] = [
+            pool.submit(extract_with_test_faults, _page(marker)) for marker in markers
+        ]
+        outcomes = [future.result(timeout=120) for future in futures]
+        after = pool.submit(extract_with_test_faults, _page("Ein Absatz nach dem Fehler, in einem neuen Prozess."))
+        assert after.result(timeout=120).article is not None
+    return outcomes, time.monotonic() - started
+
+
+def _reasons(outcomes: list[ExtractOutcome]) -> list[str | None]:
+    return [outcome.failure.reason if outcome.failure else None for outcome in outcomes]
+
+
+GOOD = ["Erster guter Absatz dieser Seite.", "Zweiter guter Absatz.", "Dritter guter Absatz.", "Vierter."]
+
+
+def test_a_page_that_kills_its_worker_is_worker_died_and_the_rest_of_the_batch_is_kept() -> None:
+    outcomes, _ = _batch([GOOD[0], KILL, GOOD[1], GOOD[2], KILL, GOOD[3]], LIMITS)
+    assert _reasons(outcomes) == [None, "worker_died", None, None, "worker_died", None]
+    assert all(o.article is not None for o in outcomes if o.failure is None)
+    died = outcomes[1].failure
+    assert died is not None and "SIGKILL" in died.detail and died.stage == "extract"
+
+
+def test_a_page_past_the_deadline_is_too_slow_and_its_worker_is_replaced() -> None:
+    outcomes, seconds = _batch([GOOD[0], SLEEP, GOOD[1], GOOD[2]], WorkerLimits(timeout_s=3.0, max_memory_mb=1024))
+    assert _reasons(outcomes) == [None, "too_slow", None, None]
+    assert seconds < 60
+    assert outcomes[1].failure is not None and "NEWSETL_EXTRACT_TIMEOUT_S" in outcomes[1].failure.detail
+
+
+def test_a_page_over_the_memory_cap_is_too_large() -> None:
+    outcomes, _ = _batch([GOOD[0], ALLOCATE, GOOD[1]], LIMITS)
+    assert _reasons(outcomes) == [None, "too_large", None]
+
+
+def test_a_real_page_that_parses_longer_than_the_deadline_is_too_slow() -> None:
+    html = b"<html><body><div>" + b"<span>x</span>" * 45_000 + b"</div></body></html>"
+    slow = job_for(SOURCE, fetched_page("http://example.test/de/slow", html))
+    with extraction_executor(1, WorkerLimits(timeout_s=0.2, max_memory_mb=1024)) as pool:
+        outcome = pool.submit(extract_page, slow).result(timeout=60)
+    assert outcome.failure is not None and outcome.failure.reason == "too_slow"
+
+
+def test_a_page_of_millions_of_tags_is_too_large_at_once_not_after_minutes() -> None:
+    html = b"<html><body>" + b"x<br>" * 1_900_000
+    started = time.perf_counter()
+    outcome = extract_page(job_for(SOURCE, fetched_page("http://example.test/de/br", html)))
+    assert outcome.failure is not None and outcome.failure.reason == "too_large"
+    assert time.perf_counter() - started < 10
+
+
+def test_bytes_that_are_not_text_are_not_html() -> None:
+    noise = bytes((i * 7919 + (i >> 3) * 104729) % 251 for i in range(200_000))
+    outcome = extract_page(job_for(SOURCE, fetched_page("http://example.test/de/noise", noise)))
+    assert outcome.failure is not None and outcome.failure.reason == "not_html"
+
+
+def test_workers_cap_their_address_space() -> None:
+    with extraction_executor(1, WorkerLimits(timeout_s=30.0, max_memory_mb=512)) as pool:
+        soft, _hard = pool.submit(resource.getrlimit, resource.RLIMIT_AS).result(timeout=60)
+    assert soft == 512 * 2**20
+
+
+def test_a_worker_that_ran_out_of_memory_is_replaced_before_the_next_page() -> None:
+    with extraction_executor(1, LIMITS) as pool:
+        before = pool.submit(os.getpid).result(timeout=60)
+        outcome = pool.submit(extract_with_test_faults, _page(ALLOCATE)).result(timeout=60)
+        after = pool.submit(os.getpid).result(timeout=60)
+        good = pool.submit(extract_with_test_faults, _page(GOOD[0])).result(timeout=60)
+    assert outcome.failure is not None and outcome.failure.reason == "too_large"
+    assert after != before
+    assert good.article is not None

@@ -11,7 +11,8 @@ from etl.config import Settings
 from etl.demo_site.server import RunningSite
 from etl.pipeline.run import run_source
 from etl.warehouse.archive import latest_pages, store_pages
-from tests.factories import DEMO_ARTICLE_BASE, MAY_15, stored_paragraphs
+from tests.factories import DEMO_ARTICLE_BASE, MAY_15, SOURCE, fetched_page, start_run, stored_paragraphs
+from tests.poison_site import incompressible
 
 
 def article_rows(conn: psycopg2.extensions.connection) -> list[tuple]:
@@ -82,3 +83,30 @@ def _urls(conn: psycopg2.extensions.connection) -> list[str]:
     with conn.cursor() as cur:
         cur.execute("select url from page_fetches")
         return [row[0] for row in cur]
+
+
+def test_pages_with_nul_in_headers_and_urls_of_any_length_are_archived_and_a_rejected_one_costs_only_itself(
+    db: psycopg2.extensions.connection,
+) -> None:
+    run_id = start_run(db)
+    db.commit()
+    long_url = "http://example.test/" + incompressible(10_000)
+    nul = replace(
+        fetched_page("http://example.test/nul", b"<p>nul</p>"),
+        content_type="text/html\x00x",
+        headers=(("X-Note", "a\x00b"), ("X-Odd", "\ud800")),
+    )
+    bad = replace(fetched_page("http://example.test/bad", b"<p>bad</p>"), status=2**31)  # no integer holds it
+    pages = [fetched_page(long_url, b"<p>long</p>"), nul, bad, fetched_page("http://example.test/ok", b"<p>ok</p>")]
+    result = store_pages(db, run_id, SOURCE.name, pages)
+    assert list(result.rejected) == ["http://example.test/bad"]
+    assert result.rejected["http://example.test/bad"].startswith("22003: ")
+    assert result.characters_replaced == 3
+    stored = latest_pages(db, SOURCE.name, [page.requested_url for page in pages])
+    assert sorted(stored) == sorted([long_url, "http://example.test/nul", "http://example.test/ok"])
+    assert stored["http://example.test/nul"].headers == (("X-Note", "a\ufffdb"), ("X-Odd", "\ufffd"))
+    assert stored["http://example.test/nul"].content_type == "text/html\ufffdx"
+    assert store_pages(db, run_id, SOURCE.name, pages[:2]).rejected == {}
+    with db.cursor() as cur:
+        cur.execute("select count(*) from page_fetches")
+        assert cur.fetchone()[0] == 3

@@ -13,10 +13,14 @@ import psycopg2.errors
 import pytest
 from psycopg2 import sql
 
+from etl.dedup.within_article import dedup_article
+from etl.records import Failure
 from etl.warehouse.connection import connect, url_with_database
+from etl.warehouse.load import load_batch
 from etl.warehouse.migrate import MigrationError, migrate, migration_objects, reset_tables
 from etl.warehouse.queries import MIGRATIONS_DIR, migration_files
-from tests.factories import throwaway_database
+from tests.factories import FETCHED, SOURCE, make_article, start_run, throwaway_database
+from tests.poison_site import incompressible
 
 
 @pytest.fixture
@@ -153,3 +157,40 @@ def test_reset_tables_fails_and_changes_nothing_when_an_object_of_ones_own_depen
                 assert cur.fetchall() == [(0,)]
         finally:
             conn.close()
+
+
+def test_url_keys_migrate_on_a_populated_warehouse_and_upserts_stay_idempotent(
+    empty_database: psycopg2.extensions.connection, tmp_path: Path
+) -> None:
+    before = tmp_path / "before-0008"
+    before.mkdir()
+    for path in migration_files():
+        if path.name[:4] < "0008":
+            shutil.copy(path, before / path.name)
+    migrate(empty_database, before)
+    run_id = start_run(empty_database)
+    old = dedup_article(make_article("http://example.test/old", ("Loaded before 0008.",)))
+    failure = Failure(SOURCE.name, "http://example.test/down", "fetch", "http_503", 503, FETCHED)
+    with empty_database, empty_database.cursor() as cur:  # rows as the code before 0008 wrote them
+        cur.execute(
+            "insert into articles (source_name, url, fetched_at, body_hash, paragraph_count, run_id) "
+            "values (%s, %s, %s, %s, 0, %s)",
+            (SOURCE.name, old.article.url, FETCHED, old.body_hash, run_id),
+        )
+        cur.execute(
+            "insert into fetch_failures (run_id, source_name, url, stage, reason, failed_at) "
+            "values (%s, %s, %s, %s, %s, %s)",
+            (run_id, SOURCE.name, failure.url, failure.stage, failure.reason, FETCHED),
+        )
+    assert "0008_storable_rows_and_give_ups.sql" in migrate(empty_database)
+    long_url = "http://example.test/" + incompressible(10_000)
+    batch = [old, dedup_article(make_article(long_url, ("Long.",)))]
+    for _ in range(2):
+        load_batch(empty_database, run_id, SOURCE.name, batch, [failure])
+    with empty_database.cursor() as cur:
+        cur.execute("select url, paragraph_count from articles order by url")
+        assert cur.fetchall() == sorted([(old.article.url, 1), (long_url, 1)])
+        cur.execute("select url, count(*) from fetch_failures group by url")
+        assert cur.fetchall() == [(failure.url, 1)]
+        cur.execute("select urls_given_up, load_failed, characters_replaced from pipeline_runs")
+        assert cur.fetchall() == [(0, 0, 0)]

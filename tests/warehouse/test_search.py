@@ -8,7 +8,8 @@ import pytest
 from etl.dedup.within_article import dedup_article
 from etl.warehouse.load import load_batch
 from etl.warehouse.search import index_articles
-from tests.factories import make_article, start_run
+from tests.factories import make_article, start_run, stored_paragraphs
+from tests.poison_site import DISTINCT_WORDS_BYTES, distinct_words
 
 
 @pytest.mark.parametrize(
@@ -36,12 +37,29 @@ def test_stemmed_search_finds_inflected_forms_and_follows_changes(db: psycopg2.e
     de = make_article("http://example.test/de", ("Die Zusammenarbeiten mit China wurden ausgebaut.",))
     ru = make_article("http://example.test/ru", ("Сотрудничество с Китаем расширено.",), language="ru")
     load_batch(db, run_id, "test-src", [dedup_article(de), dedup_article(ru)], [])
-    assert index_articles(db, [de.url, ru.url]) == 2
-    assert index_articles(db, [de.url, ru.url]) == 0
+    assert index_articles(db, [de.url, ru.url]) == 0  # indexed in the load's own transaction
     assert matches(db, "german", "Zusammenarbeit") == [de.url]
     assert matches(db, "russian", "сотрудничества") == [ru.url]
     changed = make_article(de.url, ("Der Handel mit Indien wächst.",))
     load_batch(db, run_id, "test-src", [dedup_article(changed)], [])
-    assert index_articles(db, [de.url, ru.url]) == 1
+    assert index_articles(db, [de.url, ru.url]) == 0
     assert matches(db, "german", "Zusammenarbeit") == []
     assert matches(db, "german", "Indien") == [de.url]
+
+
+def test_a_document_of_more_distinct_words_than_a_tsvector_holds_is_indexed_capped_with_its_article(
+    db: psycopg2.extensions.connection,
+) -> None:
+    run_id = start_run(db)
+    db.commit()
+    words = distinct_words(DISTINCT_WORDS_BYTES)
+    paragraphs = tuple(" ".join(words[i : i + 120]) + "." for i in range(0, len(words), 120))
+    article = make_article("http://example.test/words", paragraphs)
+    result = load_batch(db, run_id, "test-src", [dedup_article(article)], [])
+    assert result.rejected == ()
+    with db.cursor() as cur:  # the search row committed with the article, in load_batch's transaction
+        cur.execute("select count(*) from article_search")
+        assert cur.fetchone()[0] == 1
+    assert matches(db, "simple", words[0]) == [article.url]
+    assert matches(db, "simple", words[-1]) == []  # past the cap: stored, not indexed
+    assert len(stored_paragraphs(db, article.url)) == len(paragraphs)
