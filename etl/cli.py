@@ -143,6 +143,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_traceback_if(args.verbose)
         print(f"newsetl: cannot use the warehouse: {_one_line(exc)}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        _print_traceback_if(args.verbose)
+        print(
+            "newsetl: interrupted; what was loaded stays, an interrupted run's row says failed, "
+            "and running the same command again finishes the job",
+            file=sys.stderr,
+        )
+        return 130
 
 
 def _print_traceback_if(verbose: bool) -> None:

@@ -42,6 +42,8 @@ PROJECT_ROOT = PACKAGE_DIR.parent
 # An installed wheel carries the SQL inside the package (pyproject.toml maps sql/ to etl/_sql); a checkout, an
 # editable install and the Docker image's /opt/newsetl have sql/ beside etl/ instead.
 PACKAGED_SQL_DIR = PACKAGE_DIR / "_sql"
+DEMO_SOURCES_FILE = PACKAGE_DIR / "sources.toml"
+"""The shipped sources file: the demo site's editions (the default of ``NEWSETL_SOURCES_FILE``)."""
 
 
 def _default_data_dir() -> Path:
@@ -186,7 +188,7 @@ class Settings:
     """How long one statement may run (the server's ``statement_timeout``); a warehouse that does not answer
     for this long plus a grace (``etl.warehouse.connection``) has its connection cut. Lock waits are exempt."""
     data_dir: Path = field(default_factory=_default_data_dir)
-    sources_file: Path = PACKAGE_DIR / "sources.toml"
+    sources_file: Path = DEMO_SOURCES_FILE
     demo_site_url: str = "http://127.0.0.1:8765"
     load_batch_size: int = field(default=200, metadata=between(1, 100_000))
     extract_processes: int = field(default_factory=lambda: os.cpu_count() or 1, metadata=between(0, 256))
@@ -235,12 +237,15 @@ def _check_database_url(url: str) -> None:
     """A ``ConfigError`` unless ``url`` is a libpq connection string: ``postgresql://user@host:port/dbname`` or
     ``host=... dbname=...`` (the forms libpq accepts, checked by libpq's own parser)."""
     try:
-        psycopg2.extensions.parse_dsn(url)
+        ports = psycopg2.extensions.parse_dsn(url).get("port", "")
     except psycopg2.ProgrammingError as exc:
         raise ConfigError(
             "NEWSETL_DATABASE_URL is not a PostgreSQL connection URL (postgresql://user@host:5432/dbname): "
             + re.sub(r"(//[^:/@\s]*:)[^@\s]*@", r"\1***@", str(exc).strip())
         ) from exc
+    for port in filter(None, ports.split(",")):  # libpq takes one port per host: "5432,5433"
+        if not (port.isdigit() and 1 <= int(port) <= 65_535):
+            raise ConfigError(f"NEWSETL_DATABASE_URL names port {port!r}: a port is a number from 1 to 65535")
 
 
 _Group = TypeVar("_Group", FetchSettings, DedupSettings, QualitySettings, ScheduleSettings)

@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from dataclasses import replace
 from datetime import timedelta
 
-from etl.config import ConfigError, Settings
+from etl.config import DEMO_SOURCES_FILE, ConfigError, Settings
 from etl.dates import day_start
 from etl.demo_site.content import SiteConfig
 from etl.demo_site.server import running_demo_site
@@ -25,6 +25,7 @@ from etl.warehouse.migrate import migrate_database
 from etl.warehouse.queries import query
 
 SEED_SOURCE = "demo-de"
+_NOT_DEMO = " (NEWSETL_SOURCES_FILE: your sources, run over the demo site's days; unset it for the demo's own editions)"
 SEED_PATH = (
     "/de/economics/view/"
     "starkung-der-technologischen-beziehungen-der-high-tech-park-prufte-die-zusammenarbeit-mit-china-im-73579-2025"
@@ -46,6 +47,7 @@ def run_demo(settings: Settings, config: SiteConfig) -> int:
         settings = replace(settings, demo_site_url=running.base_url, database_url=url)
         applied = migrate_database(url)
         print(f"demo site: {running.base_url}  warehouse: {url}  migrations applied: {len(applied)}")
+        print(f"sources: {settings.sources_file}" + ("" if settings.sources_file == DEMO_SOURCES_FILE else _NOT_DEMO))
         interval = Interval(day_start(config.start_date), day_start(config.start_date + timedelta(days=config.days)))
         print(f"running every source for [{interval.start:%Y-%m-%d}, {interval.end:%Y-%m-%d}) ...")
         summaries = run_sources(settings, interval)

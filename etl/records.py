@@ -53,12 +53,20 @@ class Interval:
 
 @dataclass(frozen=True)
 class DiscoveredUrl:
-    """An article URL found for a source, with the date discovery saw for it."""
+    """An article URL found for a source, with the date discovery saw for it.
+
+    ``published_hint``: the date that placed it in the interval (a publication date, a ``lastmod``, or the day
+    its URL names), for ordering only. ``published_at``: the publication date the listing states (a feed
+    item's published date, a news sitemap's ``news:publication_date``), offset kept; None for a ``lastmod``
+    (a modification date), an ``updated`` date or a URL's day. Extraction uses it as the article's
+    ``published_at`` when the page states none (``etl.pipeline.workers.extract_page``).
+    """
 
     source: str
     url: str
     published_hint: datetime | None
     via: str
+    published_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +75,9 @@ class Discovery:
 
     ``counts``: per method tried, ``{"seen": n, "taken": n, <reason>: n, ...}`` with the reasons entries were
     left out (``etl.crawl.discover.DROP_REASONS``), as ``pipeline_runs.discovery_counts`` keeps it.
-    ``method``: the method that answered, None when none did (then ``failures`` says why).
+    ``method``: the method whose URLs these are: the first that took any, else the first that answered (a
+    method that took none for a reason other than ``etl.crawl.discover.QUIET_REASONS`` hands over to the
+    next); None when none answered (then ``failures`` says why).
     """
 
     urls: tuple[DiscoveredUrl, ...]

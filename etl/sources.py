@@ -52,8 +52,8 @@ _KNOWN_KEYS = {
 def load_sources(settings: Settings) -> tuple[Source, ...]:
     """All sources of the sources file, validated, in file order."""
     try:
-        with settings.sources_file.open("rb") as handle:
-            document = tomllib.load(handle)
+        # utf-8-sig: a BOM, which Windows editors write, is no TOML error
+        document = tomllib.loads(settings.sources_file.read_bytes().decode("utf-8-sig"))
     except FileNotFoundError as exc:
         raise ConfigError(f"sources file {settings.sources_file} does not exist") from exc
     except tomllib.TOMLDecodeError as exc:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
@@ -18,7 +20,7 @@ from etl.demo_site.server import RunningSite
 from etl.warehouse.connection import connect
 from etl.warehouse.migrate import migration_objects
 from etl.warehouse.queries import migration_files
-from tests.factories import REPO_ROOT, SEED_PARAGRAPHS, throwaway_database
+from tests.factories import REPO_ROOT, SEED_PARAGRAPHS, query_rows, throwaway_database
 from tests.hostile_server import HostileServer
 from tests.hostile_source import HOSTILE_FETCH, hostile_sources_file
 
@@ -350,3 +352,41 @@ def test_extract_of_a_missing_file_or_a_directory_is_one_line_each_and_the_other
         f"newsetl: cannot read {tmp_path}: Is a directory",
     ]
     assert len(result.stdout.splitlines()) == 1
+
+
+def test_extract_refuses_a_pdf_whatever_its_name_in_one_line(tmp_path: Path) -> None:
+    pdf = tmp_path / "article.html"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    result = etl("extract", str(pdf), "--url", "https://news.example/a.html")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == f"newsetl: {pdf}: not_html: the body is a PDF document, not an HTML page\n"
+
+
+def test_ctrl_c_during_a_run_is_one_line_and_marks_the_run_failed(demo_site: RunningSite, clean_database: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSETL_")}
+    env |= {"NEWSETL_DATABASE_URL": clean_database, "NEWSETL_DEMO_SITE_URL": demo_site.base_url}
+    command = [sys.executable, "-m", "etl", "run", "--start", "2025-05-12", "--end", "2025-05-19"]
+    with subprocess.Popen(
+        command,
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as run:
+        deadline = time.monotonic() + 120
+        while not _has_a_running_run(clean_database) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.killpg(run.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
+        _, stderr = run.communicate(timeout=60)
+    assert run.returncode == 130
+    assert stderr.startswith("newsetl: interrupted;") and len(stderr.splitlines()) == 1
+    assert "Traceback" not in stderr
+    statuses = {row[0] for row in query_rows(clean_database, "select status from pipeline_runs")}
+    assert statuses <= {"failed", "success"} and "failed" in statuses
+
+
+def _has_a_running_run(database_url: str) -> bool:
+    return bool(query_rows(database_url, "select 1 from pipeline_runs where status = 'running'"))

@@ -130,6 +130,8 @@ def test_pool_slots_and_the_load_timeout_are_settings() -> None:
         ("NEWSETL_LOAD_BATCH_SIZE", "0", "NEWSETL_LOAD_BATCH_SIZE=0 is out of range: allowed 1 to 100,000"),
         ("NEWSETL_EXTRACT_PROCESSES", "-1", "NEWSETL_EXTRACT_PROCESSES=-1 is out of range: allowed 0 to 256"),
         ("NEWSETL_DATABASE_URL", "garbage", "NEWSETL_DATABASE_URL is not a PostgreSQL connection URL"),
+        ("NEWSETL_DATABASE_URL", "postgres://db:99999/x", "NEWSETL_DATABASE_URL names port '99999': a port is"),
+        ("NEWSETL_DATABASE_URL", "host=db port=0 dbname=x", "NEWSETL_DATABASE_URL names port '0'"),
     ],
 )
 def test_a_setting_out_of_its_range_is_refused_when_read_naming_the_variable(

@@ -57,6 +57,13 @@ def test_a_sources_file_that_is_not_text_or_not_a_file_is_a_configuration_error(
         load_sources(replace(Settings(), sources_file=tmp_path))
 
 
+def test_a_sources_file_saved_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
+    path = tmp_path / "sources.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + BASE.replace("\n", "\r\n").encode("utf-8"))
+    (source,) = load_sources(replace(Settings(), sources_file=path))
+    assert source.name == "a"
+
+
 def test_unknown_source_lists_known_names() -> None:
     sources = load_sources(Settings())
     with pytest.raises(ConfigError, match="known: demo-de"):

@@ -1,19 +1,32 @@
 """Discover the article URLs a source published in a data interval.
 
-Methods, tried in the order the source lists them; the first that answers is used:
+Methods, tried in the order the source lists them; the first that answers and takes an entry is used. A
+method that answers but takes none for another reason than a quiet day (``QUIET_REASONS``: every entry
+outside the interval or a duplicate), such as a sitemap without ``lastmod``, hands over to the next method;
+the counts of every method tried are kept, and when none took any the first that answered is named.
 
 - ``sitemap``: the source's ``sitemap_url``, or else the ``Sitemap:`` lines of its robots.txt. A sitemap
   index is followed to its children (skipped when their ``lastmod`` is before the interval, or when they are
   not on an allowed host; at most ``MAX_SITEMAPS`` documents a run); a urlset entry counts when its
-  ``news:publication_date`` or else ``lastmod`` is in the interval. A child that fails is recorded and the
-  others still count; the method fails only when no root document could be read.
+  ``news:publication_date`` or else ``lastmod`` is in the interval; an entry without a readable date takes
+  the day its URL names (``etl.dates.date_in_url``: ``/2024/03/05/``, ``/2024-03-05/``, ``20240305``) at
+  its UTC midnight, as a date-only ``lastmod`` is read. An entry with neither is left out (``no_date``):
+  a site listing 50,000 undated URLs would otherwise cost 50,000 requests every night to find the few
+  new ones, so such a source needs a dated method after it (``rss``, ``news_sitemap``). A child that
+  fails is recorded and the others still count; the method fails only when no root document could be read.
 - ``news_sitemap``: the same for a Google News sitemap (``news_sitemap_url``), whose entries carry
   ``news:publication_date``.
-- ``rss``: an RSS or Atom feed (feedparser); an entry counts when its published (or updated) date is in it.
+- ``rss``: an RSS or Atom feed (feedparser); an entry counts when its published (or updated) date, or else
+  the day its URL names, is in it.
   A date feedparser cannot read ("Di, 05 Mär 2024 10:30:00 +0100") is read by ``etl.dates`` with the
   month names of the source's language.
 - ``archive``: the per-day archive page (``archive_url`` with ``{date}``) of every day in the interval;
   every link matching the source's ``article_url_pattern`` (a regular expression) counts.
+
+Listed publication dates travel with the URL (``DiscoveredUrl.published_at``, offset kept): a feed item's
+published date and ``news:publication_date``, which a page without a date of its own takes. A ``lastmod``,
+a feed's ``updated`` and a URL's day do not: a modification date would move an edited article to the day
+of its edit, and the extractor reads the URL itself.
 
 Every document is fetched by the getter, which obeys robots.txt (``Fetcher.fetch_document``). Relative links
 resolve against their document's URL (and ``xml:base`` in feeds).
@@ -40,7 +53,7 @@ import logging
 import re
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -49,7 +62,7 @@ from bs4 import BeautifulSoup
 from lxml import etree
 
 from etl.crawl.urls import BadUrl, canonical_url, fold_netloc, host_of, parse_web_url, resolve_url
-from etl.dates import TEXT_DATE_LANGUAGES, day_start, month_names, parse_datetime
+from etl.dates import TEXT_DATE_LANGUAGES, date_in_url, day_start, month_names, parse_datetime
 from etl.reasons import Reason
 from etl.records import DiscoveredUrl, Discovery, Failure, FetchedPage, Interval, Source
 
@@ -72,6 +85,9 @@ DROP_REASONS = (
     "sitemap_limit",
 )
 """Why discovery left an entry out; the keys of ``Discovery.counts`` besides ``seen`` and ``taken``."""
+QUIET_REASONS = frozenset({"out_of_interval", "duplicate"})
+"""Entries left out only for these say the site published nothing in the interval (a Sunday, a holiday): a
+method that took none for them alone has answered; for any other reason the next method is tried."""
 _MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps protocol's limit for one file, uncompressed
 _GZIP_MAGIC = b"\x1f\x8b"
 _LEADING_JUNK = re.compile(rb"^(?:\xef\xbb\xbf)?[ \t\r\n]+")
@@ -101,10 +117,12 @@ class _Tally:
 
 
 def discover(source: Source, interval: Interval, get: Getter, robots_sitemaps: RobotsSitemaps = tuple) -> Discovery:
-    """URLs published in ``interval`` by the first method that answers, the failures of documents that did
-    not answer, and per method tried the entries seen, taken and left out by reason (``DROP_REASONS``)."""
+    """URLs published in ``interval`` by the first method that answers and takes any (see the module
+    docstring), the failures of documents that did not answer, and per method tried the entries seen, taken
+    and left out by reason (``DROP_REASONS``)."""
     failures: list[Failure] = []
     counts: dict[str, dict[str, int]] = {}
+    answered: str | None = None
     for method in source.discovery:
         tally = _Tally()
         found: list[DiscoveredUrl] = []
@@ -118,8 +136,17 @@ def discover(source: Source, interval: Interval, get: Getter, robots_sitemaps: R
         kept, dropped = _unique_allowed(source, found)
         failures += tally.failures
         counts[method] = _counts(len(found), len(kept), tally.dropped, Counter(why for _url, why in dropped))
-        return Discovery(tuple(kept), tuple(failures), counts, method)
-    return Discovery((), tuple(failures), counts, None)
+        answered = answered or method
+        if kept or not unplaced(counts[method]):
+            return Discovery(tuple(kept), tuple(failures), counts, method)
+        logger.info("discovery %s for %s took none (%s); trying the next method", method, source.name, counts[method])
+    return Discovery((), tuple(failures), counts, answered)
+
+
+def unplaced(counts: Mapping[str, int]) -> bool:
+    """Whether one method's counts (``Discovery.counts[method]``) left entries out for a reason other than
+    ``QUIET_REASONS`` (``no_date``, ``unparseable_date``, ``bad_url``, ...)."""
+    return any(n for reason, n in counts.items() if reason not in ("seen", "taken") and reason not in QUIET_REASONS)
 
 
 def _counts(found: int, taken: int, own: Counter[str], after: Counter[str]) -> dict[str, int]:
@@ -151,7 +178,7 @@ def _unique_allowed(source: Source, found: list[DiscoveredUrl]) -> tuple[list[Di
         elif (identity := canonical_url(parsed.url)) in seen:
             dropped.append((item.url, "duplicate"))
         else:
-            seen[identity] = DiscoveredUrl(source.name, parsed.url, item.published_hint, item.via)
+            seen[identity] = DiscoveredUrl(source.name, parsed.url, item.published_hint, item.via, item.published_at)
     kept = sorted(seen.values(), key=lambda d: (d.published_hint or datetime.min.replace(tzinfo=UTC), d.url))
     return kept, dropped
 
@@ -216,7 +243,7 @@ def _sitemaps(
             continue
         roots_read += url in roots
         if tag == "sitemapindex":
-            for loc, _has_date, lastmod in _entries(root, "sitemap"):
+            for loc, _has_date, lastmod, _published in _entries(root, "sitemap"):
                 child = resolve_url(url, loc) if loc is not None else ""
                 why = "bad_url" if loc is None else _not_allowed(source, child)
                 if why is None and lastmod is not None and lastmod < interval.start:
@@ -226,15 +253,18 @@ def _sitemaps(
                 else:
                     pending.append(child)
         else:
-            for loc, has_date, when in _entries(root, "url"):
+            for loc, has_date, when, published in _entries(root, "url"):
                 if loc is None:
                     tally.drop("bad_url")
-                elif when is None:
+                    continue
+                page = resolve_url(url, loc)
+                when = when or date_in_url(page)
+                if when is None:
                     tally.drop("unparseable_date" if has_date else "no_date")
                 elif not interval.contains(when):
                     tally.drop("out_of_interval")
                 else:
-                    yield DiscoveredUrl(source.name, resolve_url(url, loc), when, via)
+                    yield DiscoveredUrl(source.name, page, when, via, published)
     if roots_read == 0 and root_failures:
         tally.failures += root_failures[:-1]
         raise DiscoveryError(root_failures[-1])
@@ -312,8 +342,9 @@ def _local_name(tag: object) -> str:
     return name.rpartition(":")[2]
 
 
-def _entries(root: etree._Element, kind: str) -> Iterator[tuple[str | None, bool, datetime | None]]:
-    """(loc, has a date, date) of each ``<sitemap>`` or ``<url>``; the date prefers news:publication_date.
+def _entries(root: etree._Element, kind: str) -> Iterator[tuple[str | None, bool, datetime | None, datetime | None]]:
+    """(loc, has a date, date, publication date) of each ``<sitemap>`` or ``<url>``; the date prefers
+    news:publication_date to lastmod, the publication date is news:publication_date only (offset kept).
 
     ``loc`` is None when it holds an entity reference (never expanded) or nothing."""
     for entry in root:
@@ -329,8 +360,9 @@ def _entries(root: etree._Element, kind: str) -> Iterator[tuple[str | None, bool
             name = _local_name(node.tag) if isinstance(node.tag, str) else ""
             if name in ("publication_date", "lastmod") and node.text and node.text.strip():
                 dates.setdefault(name, node.text.strip())
+        published = parse_datetime(dates["publication_date"]) if "publication_date" in dates else None
         text = dates.get("publication_date") or dates.get("lastmod")
-        yield loc, text is not None, parse_datetime(text) if text else None
+        yield loc, text is not None, parse_datetime(text) if text else None, published
 
 
 def _rss(
@@ -351,25 +383,33 @@ def _rss(
         if not link or not link.strip():
             tally.drop("bad_url")
             continue
-        when, has_date = _entry_date(entry, source.language)
+        page = resolve_url(source.feed_url, link)
+        when, has_date, published = _entry_date(entry, source.language)
+        when = when or date_in_url(page)
         if when is None:
             tally.drop("unparseable_date" if has_date else "no_date")
         elif not interval.contains(when):
             tally.drop("out_of_interval")
         else:
-            yield DiscoveredUrl(source.name, resolve_url(source.feed_url, link), when, "rss")
+            yield DiscoveredUrl(source.name, page, when, "rss", published)
 
 
-def _entry_date(entry: feedparser.FeedParserDict, language: str) -> tuple[datetime | None, bool]:
-    """(moment, whether the entry gives a date at all): feedparser's reading of published, else updated;
-    when it could read neither, the text itself with the project's date parser (``foreign_date``)."""
+def _entry_date(entry: feedparser.FeedParserDict, language: str) -> tuple[datetime | None, bool, datetime | None]:
+    """(moment, whether the entry gives a date at all, publication date): the moment is feedparser's reading
+    of published, else updated; when it could read neither, the text itself with the project's date parser
+    (``foreign_date``). The publication date is the published text as written, its offset kept (feedparser
+    reads it in UTC); None when the entry has only an updated date."""
+    text = entry.get("published")
+    published = foreign_date(text, language) if text else None
+    if published is None and entry.get("published_parsed"):
+        published = datetime.fromtimestamp(calendar.timegm(entry["published_parsed"]), tz=UTC)
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
     if stamp:
-        return datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC), True
-    text = entry.get("published") or entry.get("updated")
+        return datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC), True, published
+    text = text or entry.get("updated")
     if not text:
-        return None, False
-    return foreign_date(text, language), True
+        return None, False, None
+    return foreign_date(text, language), True, published
 
 
 def foreign_date(text: str, language: str | None) -> datetime | None:

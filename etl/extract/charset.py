@@ -189,6 +189,39 @@ def _wide_codec(body: bytes) -> str | None:
     return None
 
 
+# Leading bytes of formats that are never an HTML page (the WHATWG MIME Sniffing standard's image, audio,
+# video and archive signatures, plus PDF and PostScript), each with the name a failure detail gives.
+_BINARY_SIGNATURES = (
+    (b"%PDF-", "a PDF document"),
+    (b"%!PS-Adobe-", "a PostScript document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"PK\x03\x04", "a ZIP archive (or an office document)"),
+    (b"\x1f\x8b\x08", "gzip-compressed bytes"),
+    (b"\x1a\x45\xdf\xa3", "a WebM or Matroska video"),
+    (b"OggS\x00", "an Ogg audio or video file"),
+    (b"ID3", "an MP3 audio file"),
+)
+
+
+def binary_format(body: bytes) -> str | None:
+    """The name of the binary format ``body`` starts with (a PDF, an image, an archive, ...), or None.
+
+    Read before decoding, whatever the Content-Type says: servers label PDFs and images ``text/html`` or
+    send no type at all, and their bytes would otherwise become an article of garbage."""
+    head = body[:16]
+    for signature, name in _BINARY_SIGNATURES:
+        if head.startswith(signature):
+            return name
+    if head[4:8] == b"ftyp":
+        return "an MP4 or QuickTime video"
+    if head.startswith(b"RIFF") and head[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return "a RIFF image, audio or video file"
+    return None
+
+
 def is_text(text: str) -> bool:
     """Whether decoded bytes are text: few control and replacement characters (see ``MAX_CONTROL_SHARE``)."""
     controls = len(_CONTROL_RE.findall(text))

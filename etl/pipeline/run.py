@@ -36,7 +36,7 @@ import psycopg2.extensions
 from psycopg2.extras import Json
 
 from etl.config import ConfigError, Settings
-from etl.crawl.discover import discover
+from etl.crawl.discover import QUIET_REASONS, discover
 from etl.crawl.fetch import Fetcher
 from etl.crawl.retries import failed_urls, plan_urls
 from etl.crawl.urls import canonical_url
@@ -260,10 +260,20 @@ def _process(run: Run) -> None:
         if discovery.method is None:
             reasons = "; ".join(f"{f.reason} ({f.url})" for f in discovery.failures)
             raise DiscoveryFailed(f"no discovery method of {source.name} could be read: {reasons}")
+        if (took_none := discovery_took_none(discovery.counts)) is not None:
+            logger.warning(
+                "source %s %s; an entry without a date (nor one in its URL) is never fetched (docs/settings.md)",
+                source.name,
+                took_none,
+            )
         failed = failed_urls(run.conn, source.name)
         addresses: dict[str, str] = {}  # identity -> the URL as listed, which is what gets requested
+        listed: dict[str, datetime] = {}  # identity -> the publication date the listing gave
         for item in discovered:
-            addresses.setdefault(identity_url(source, canonical_url(item.url)), item.url)
+            identity = identity_url(source, canonical_url(item.url))
+            addresses.setdefault(identity, item.url)
+            if item.published_at is not None:
+                listed.setdefault(identity, item.published_at)
         found = list(addresses)
         plan = plan_urls(source.name, found, failed, settings.fetch, datetime.now(UTC))
         urls = plan.urls
@@ -286,7 +296,7 @@ def _process(run: Run) -> None:
                 plan.given_up[0].detail,
             )
         batches = _fetched_batches(run, fetcher, urls, addresses)
-        _extract_and_load(run, run_ahead(batches, FETCH_AHEAD, "newsetl-fetch"))
+        _extract_and_load(run, run_ahead(batches, FETCH_AHEAD, "newsetl-fetch"), listed)
     finally:
         fetcher.close()
 
@@ -345,8 +355,11 @@ def _fetch_identity(
     return replace(result, requested_url=identity, final_url=identity_url(source, canonical_url(result.final_url)))
 
 
-def _extract_and_load(run: Run, batches: Iterator[list[FetchedPage | Failure]]) -> None:
+def _extract_and_load(
+    run: Run, batches: Iterator[list[FetchedPage | Failure]], listed: Mapping[str, datetime] | None = None
+) -> None:
     """Extract each batch in the worker pool while the batch before it loads: one batch is always extracting.
+    ``listed``: identity URL -> the publication date discovery's listing gave it (a page without its own).
 
     At most ``EXTRACT_AHEAD + 1`` batches are held here, plus what the fetch thread holds.
     """
@@ -355,7 +368,9 @@ def _extract_and_load(run: Run, batches: Iterator[list[FetchedPage | Failure]]) 
         for pages in batches:
             in_flight.append(
                 [
-                    run.pool.submit(extract_page, job_for(run.source, p)) if isinstance(p, FetchedPage) else p
+                    run.pool.submit(extract_page, job_for(run.source, p, (listed or {}).get(p.requested_url)))
+                    if isinstance(p, FetchedPage)
+                    else p
                     for p in pages
                 ]
             )
@@ -490,9 +505,9 @@ def describe_discovery(counts: Mapping[str, Mapping[str, int]]) -> str:
     return "; ".join(clauses)
 
 
-QUIET_DAY_REASONS = frozenset({"out_of_interval", "duplicate"})
+QUIET_DAY_REASONS = QUIET_REASONS
 """Entries left out only for these say the site published nothing in the interval (a Sunday, a holiday):
-a quiet day, not a fault."""
+a quiet day, not a fault (the same set that lets discovery stop at a method, ``etl.crawl.discover``)."""
 
 
 def discovery_took_none(counts: Mapping[str, Mapping[str, int]]) -> str | None:

@@ -56,9 +56,10 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, ParamSpec, TypeVar
 
 from etl.config import Settings
+from etl.dates import date_in_url
 from etl.dedup.within_article import UniqueParagraphs, unique_paragraphs
 from etl.extract import Extracted, Unreadable, extract
-from etl.extract.charset import charset_of
+from etl.extract.charset import binary_format, charset_of
 from etl.reasons import Reason
 from etl.records import Article, DedupedArticle, Failure, FetchedPage, Source
 
@@ -89,6 +90,8 @@ class ExtractJob:
     content: bytes
     content_type: str
     fetched_at: datetime
+    listed_published_at: datetime | None = None
+    """The publication date discovery's listing gave the page (``DiscoveredUrl.published_at``), if any."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,9 @@ class ExtractOutcome:
     dedup_s: float
 
 
-def job_for(source: Source, page: FetchedPage) -> ExtractJob:
+def job_for(source: Source, page: FetchedPage, listed_published_at: datetime | None = None) -> ExtractJob:
+    """The job extracting ``page``; ``listed_published_at``: the publication date its listing gave (a feed
+    item's, a news sitemap's), the article's own when the page states none (``published_at``)."""
     return ExtractJob(
         source=source.name,
         default_language=source.language,
@@ -113,7 +118,19 @@ def job_for(source: Source, page: FetchedPage) -> ExtractJob:
         content=page.content,
         content_type=page.content_type,
         fetched_at=page.fetched_at,
+        listed_published_at=listed_published_at,
     )
+
+
+def published_at(found: datetime | None, listed: datetime | None, url: str) -> datetime | None:
+    """The article's publication date: the page's own (``found``) wins; the listing's (``listed``, offset
+    kept) stands in when the page states none, or when the page's date is only the day its URL names
+    (``etl.dates.date_in_url``, a midnight) and the listing names the same day with its time and offset."""
+    if found is None:
+        return listed
+    if listed is not None and found == date_in_url(url) and listed.date() == found.date():
+        return listed
+    return found
 
 
 @dataclass(frozen=True)
@@ -141,6 +158,8 @@ def read_page(
     Raises what the extractor raises (``Unreadable`` for a page it refuses); ``extract_page`` turns that into
     a failure value."""
     started = time.perf_counter()
+    if isinstance(content, bytes) and (binary := binary_format(content)):
+        raise Unreadable(Reason.NOT_HTML, f"the body is {binary}, not an HTML page")
     found = extract(content, url=url, charset=charset, selector=selector, fetched_at=fetched_at)
     extracted = time.perf_counter()
     unique = unique_paragraphs(found.paragraphs)
@@ -148,7 +167,8 @@ def read_page(
 
 
 def extract_page(job: ExtractJob) -> ExtractOutcome:
-    """Extract and deduplicate one page; a parser error, an empty main text, a body that is not text
+    """Extract and deduplicate one page (its listing's publication date standing in for a missing one:
+    ``published_at``); a parser error, an empty main text, a body that is not text
     (``not_html``) or too large to read (``too_large``, ``MemoryError`` under the worker's cap) is a failure
     value."""
     started = time.perf_counter()
@@ -178,7 +198,7 @@ def extract_page(job: ExtractJob) -> ExtractOutcome:
         source=job.source,
         url=found.url or job.final_url,
         title=found.title,
-        published_at=found.published_at,
+        published_at=published_at(found.published_at, job.listed_published_at, job.final_url),
         language=found.language or job.default_language,
         authors=found.authors,
         section=found.section,

@@ -11,4 +11,8 @@ select
     (select count(*) from boilerplate_paragraphs) as boilerplate_paragraphs,
     (select count(*) from paragraph_near_duplicates) as near_duplicate_pairs,
     (select count(*) from article_duplicates) as article_copies,
-    (select count(distinct url) from fetch_failures) as urls_not_loaded;
+    -- pages that failed and never loaded since (a page that failed once and loaded later is not counted;
+    -- discovery documents such as a feed that did not answer are not pages)
+    (select count(distinct url_key(f.url)) from fetch_failures as f
+        where f.stage <> 'discover'
+            and not exists (select 1 from articles as a where url_key(a.url) = url_key(f.url))) as urls_not_loaded;

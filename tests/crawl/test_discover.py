@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 from collections.abc import Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -433,3 +433,93 @@ def test_discovery_requests_obey_robots_txt(tmp_path: Path) -> None:
         discovery = discover(source, MAY_15, live_getter(source))
     assert [(f.reason, f.stage) for f in discovery.failures] == [("robots_disallowed", "discover")]
     assert site.requests == [("GET", "/robots.txt")]
+
+
+FALLBACK = replace(SITE, discovery=("sitemap", "rss"), feed_url="http://news.test/rss.xml")
+
+
+def rss(*items: tuple[str, str | None]) -> str:
+    entries = "".join(
+        f"<item><link>{link}</link>" + (f"<pubDate>{date}</pubDate>" if date else "") + "</item>"
+        for link, date in items
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{entries}</channel></rss>'
+
+
+def test_an_undated_entry_takes_the_day_its_url_names() -> None:
+    document = urlset(
+        url("http://news.test/2025/05/15/slashes", None),
+        url("http://news.test/news/2025-05-15/dashes", None),
+        url("http://news.test/p/20250515-compact", None),
+        url("http://news.test/2025/05/14/day-before", None),
+        url("http://news.test/2025/05/15/garbled-lastmod", "last tuesday"),
+        url("http://news.test/about", None),
+    )
+    discovery = discover(SITE, MAY_15, fake_getter({"http://news.test/sitemap.xml": document}))
+    assert sorted(d.url for d in discovery.urls) == [
+        "http://news.test/2025/05/15/garbled-lastmod",
+        "http://news.test/2025/05/15/slashes",
+        "http://news.test/news/2025-05-15/dashes",
+        "http://news.test/p/20250515-compact",
+    ]
+    assert {d.published_hint for d in discovery.urls} == {datetime(2025, 5, 15, tzinfo=UTC)}
+    assert {d.published_at for d in discovery.urls} == {None}  # a URL's day is no stated publication date
+    assert discovery.counts == {"sitemap": {"seen": 6, "taken": 4, "out_of_interval": 1, "no_date": 1}}
+
+
+def test_a_method_that_took_none_for_want_of_dates_hands_over_to_the_next() -> None:
+    documents = {
+        "http://news.test/sitemap.xml": urlset(url("http://news.test/a", None), url("http://news.test/b", None)),
+        "http://news.test/rss.xml": rss(
+            ("http://news.test/a", "Thu, 15 May 2025 10:00:00 +0200"),
+            ("http://news.test/b", "Wed, 14 May 2025 10:00:00 GMT"),
+        ),
+    }
+    discovery = discover(FALLBACK, MAY_15, fake_getter(documents))
+    assert (discovery.method, [d.url for d in discovery.urls]) == ("rss", ["http://news.test/a"])
+    assert discovery.counts == {
+        "sitemap": {"seen": 2, "taken": 0, "no_date": 2},
+        "rss": {"seen": 2, "taken": 1, "out_of_interval": 1},
+    }
+
+
+@pytest.mark.parametrize("reason", ["out_of_interval", "empty"])
+def test_a_quiet_day_does_not_hand_over(reason: str) -> None:
+    entries = [url("http://news.test/a", "2025-05-14T08:00:00Z")] if reason == "out_of_interval" else []
+    requested: list[str] = []
+    documents = {"http://news.test/sitemap.xml": urlset(*entries), "http://news.test/rss.xml": rss()}
+    discovery = discover(FALLBACK, MAY_15, fake_getter(documents, requested))
+    assert (discovery.method, discovery.urls, requested) == ("sitemap", (), ["http://news.test/sitemap.xml"])
+
+
+def test_when_no_method_takes_any_the_first_that_answered_is_named_with_every_count() -> None:
+    documents = {"http://news.test/sitemap.xml": urlset(url("http://news.test/a", None))}
+    discovery = discover(FALLBACK, MAY_15, fake_getter(documents))
+    assert (discovery.method, discovery.urls) == ("sitemap", ())
+    assert discovery.counts == {"sitemap": {"seen": 1, "taken": 0, "no_date": 1}, "rss": {"seen": 0, "taken": 0}}
+    assert [(f.url, f.reason) for f in discovery.failures] == [("http://news.test/rss.xml", "http_404")]
+
+
+def test_listed_publication_dates_travel_with_the_url_offset_kept() -> None:
+    news = (
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        "<url><loc>http://news.test/n</loc><lastmod>2025-05-15T20:00:00Z</lastmod><news:news>"
+        "<news:publication_date>2025-05-15T10:00:00+02:00</news:publication_date></news:news></url>"
+        "<url><loc>http://news.test/m</loc><lastmod>2025-05-15T09:00:00+02:00</lastmod></url></urlset>"
+    )
+    source = replace(SITE, language="de", feed_url="http://news.test/rss.xml")
+    documents = {
+        "http://news.test/sitemap.xml": news,
+        "http://news.test/rss.xml": rss(("http://news.test/f", "Do, 15 Mai 2025 10:00:00 +0200")),
+    }
+    listed = {
+        d.url: d.published_at
+        for method in ("sitemap", "rss")
+        for d in discover(replace(source, discovery=(method,)), MAY_15, fake_getter(documents)).urls
+    }
+    assert {u: (w, w.utcoffset()) if w else None for u, w in listed.items()} == {
+        "http://news.test/n": (datetime(2025, 5, 15, 8, tzinfo=UTC), timedelta(hours=2)),
+        "http://news.test/m": None,  # a lastmod is a modification date, not a publication date
+        "http://news.test/f": (datetime(2025, 5, 15, 8, tzinfo=UTC), timedelta(hours=2)),
+    }

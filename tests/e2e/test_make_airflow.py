@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from etl.demo_site.content import SiteConfig, build_site
 from tests.e2e.local_airflow import LocalAirflow, new_local_airflow, remove
@@ -53,13 +54,24 @@ def local_airflow() -> Iterator[LocalAirflow]:
 
 def wait_for(condition: Any, timeout: float, what: str, local: LocalAirflow) -> None:
     deadline = time.monotonic() + timeout
-    while not condition():
+    while not _holds(condition, what, local):
         assert local.process is not None
         if local.process.poll() is not None:
             raise AssertionError(f"make airflow exited while waiting for {what}:\n{local.diagnostics()}")
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}:\n{local.diagnostics()}")
         time.sleep(2)
+
+
+def _holds(condition: Any, what: str, local: LocalAirflow) -> bool:
+    """``condition()``; an API that stops answering fails the test with what ``make airflow`` printed."""
+    try:
+        return bool(condition())
+    except requests.ConnectionError as exc:
+        time.sleep(3)  # let make airflow's supervisor print its report of the component that died
+        raise AssertionError(
+            f"the API stopped answering while waiting for {what} ({exc}):\n{local.diagnostics()}"
+        ) from exc
 
 
 def backfills(local: LocalAirflow) -> list[dict[str, Any]]:

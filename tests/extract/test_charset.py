@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from etl.extract.charset import codec_name, decode_html, is_text, meta_charset
+from etl.extract.charset import binary_format, codec_name, decode_html, is_text, meta_charset
 
 RUSSIAN = "Минск, 15 мая (БЕЛТА). Президент посетил предприятие."
 GERMAN = "Größere Märkte für Übersee: Grüße aus Minsk."
@@ -161,3 +161,19 @@ def test_a_shift_jis_page_with_nec_circled_digits_decodes_as_browsers_show_it() 
     decoded = decode_html(body, None)
     assert text in decoded.text
     assert decoded.via == "meta"
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3", "a PDF document"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "a PNG image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "a JPEG image"),
+        (b"PK\x03\x04\x14\x00", "a ZIP archive (or an office document)"),
+        (b"\x00\x00\x00\x18ftypmp42", "an MP4 or QuickTime video"),
+        (b"<!DOCTYPE html><p>PDF-Datei</p>", None),
+        (b"\xef\xbb\xbf<html>", None),
+    ],
+)
+def test_binary_formats_are_known_by_their_first_bytes(body: bytes, name: str | None) -> None:
+    assert binary_format(body) == name
