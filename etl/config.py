@@ -286,6 +286,17 @@ def _overridden(defaults: _Group, prefix: str, env: Mapping[str, str]) -> _Group
     return replace(defaults, **changes)
 
 
+_TOP_LEVEL_NUMBERS = (
+    "database_connect_timeout_s",
+    "database_statement_timeout_s",
+    "load_batch_size",
+    "extract_processes",
+    "extract_timeout_s",
+    "extract_max_memory_mb",
+)
+"""The numeric fields of ``Settings`` itself, each set by ``NEWSETL_<FIELD>`` (the groups have their prefixes)."""
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Build settings from defaults plus ``NEWSETL_*`` variables of ``environ`` (default: the process)."""
     env = os.environ if environ is None else environ
@@ -303,26 +314,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         settings = replace(settings, sources_file=Path(env["NEWSETL_SOURCES_FILE"]).resolve())
     if env.get("NEWSETL_DEMO_SITE_URL"):
         settings = replace(settings, demo_site_url=env["NEWSETL_DEMO_SITE_URL"].rstrip("/"))
-    if env.get("NEWSETL_DATABASE_CONNECT_TIMEOUT_S"):
-        connect_s = parse_setting(
-            "NEWSETL_DATABASE_CONNECT_TIMEOUT_S", env["NEWSETL_DATABASE_CONNECT_TIMEOUT_S"], float
-        )
-        settings = replace(settings, database_connect_timeout_s=connect_s)
-    if env.get("NEWSETL_DATABASE_STATEMENT_TIMEOUT_S"):
-        statement_s = parse_setting(
-            "NEWSETL_DATABASE_STATEMENT_TIMEOUT_S", env["NEWSETL_DATABASE_STATEMENT_TIMEOUT_S"], float
-        )
-        settings = replace(settings, database_statement_timeout_s=statement_s)
-    if env.get("NEWSETL_LOAD_BATCH_SIZE"):
-        batch = parse_setting("NEWSETL_LOAD_BATCH_SIZE", env["NEWSETL_LOAD_BATCH_SIZE"], int)
-        settings = replace(settings, load_batch_size=batch)
-    if env.get("NEWSETL_EXTRACT_PROCESSES"):
-        processes = parse_setting("NEWSETL_EXTRACT_PROCESSES", env["NEWSETL_EXTRACT_PROCESSES"], int)
-        settings = replace(settings, extract_processes=processes)
-    if env.get("NEWSETL_EXTRACT_TIMEOUT_S"):
-        timeout_s = parse_setting("NEWSETL_EXTRACT_TIMEOUT_S", env["NEWSETL_EXTRACT_TIMEOUT_S"], float)
-        settings = replace(settings, extract_timeout_s=timeout_s)
-    if env.get("NEWSETL_EXTRACT_MAX_MEMORY_MB"):
-        memory_mb = parse_setting("NEWSETL_EXTRACT_MAX_MEMORY_MB", env["NEWSETL_EXTRACT_MAX_MEMORY_MB"], int)
-        settings = replace(settings, extract_max_memory_mb=memory_mb)
-    return settings
+    numbers: dict[str, Any] = {}
+    for name in _TOP_LEVEL_NUMBERS:
+        variable = f"NEWSETL_{name.upper()}"
+        if env.get(variable):
+            numbers[name] = parse_setting(variable, env[variable], type(getattr(settings, name)))
+    return replace(settings, **numbers) if numbers else settings
