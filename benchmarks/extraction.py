@@ -5,8 +5,10 @@
 Prints, per extractor, shingle precision, recall and F1 (``benchmarks.shingle``, the ScrapingHub metric)
 over all pages and over the news-publisher subset, empty outputs, and single-process pages/s and MB/s
 (time of the extraction call only, after three untimed warm-up pages; the extractors take turns page by
-page), then our ratios to trafilatura. Then the same extractors on the multilingual dev set
-(``benchmarks/multilingual-devset``), its F1 per language and over all its pages.
+page), then our ratios to trafilatura. Then the same extractors on the multilingual dev set (built from
+fetched snapshots of its sources into ``benchmarks/multilingual-devset/.cache`` when missing:
+``benchmarks.multilingual_devset``), its F1 per language and split (dev pages, looked at while tuning;
+held-out pages, never looked at), per split and over all its pages.
 trafilatura, readability-lxml and html-text come from ``requirements-dev.txt``: references, never runtime.
 """
 
@@ -19,7 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.devset import MULTILINGUAL_DEVSET_DIR, DevPage, default_devset_dir, load_devset, stored_text
+from benchmarks.devset import DevPage, default_devset_dir, load_devset, multilingual_devset_dir, stored_text
+from benchmarks.multilingual_devset import BuildMismatch, SnapshotMissing
 from benchmarks.shingle import Score, score
 
 Extractor = Callable[[str, "str | None"], str]
@@ -109,18 +112,30 @@ def extract_all(
 
 
 def by_language(extractors: dict[str, Extractor], pages: list[DevPage]) -> str:
-    """F1 per language (and over all pages) of each extractor, as a fixed-width table."""
+    """F1 per language and split (``dev``: looked at while tuning; ``held-out``: never), then over each
+    split and over all pages, of each extractor, as a fixed-width table."""
     outputs, _ = extract_all(extractors, pages)
-    languages = sorted({page.language or "?" for page in pages})
     names = list(extractors)
-    lines = [f"{'language':<10}{'pages':>6}" + "".join(f"{name + ' F1':>16}" for name in names)]
-    for language in [*languages, "all"]:
-        chosen = [index for index, page in enumerate(pages) if language in ("all", page.language or "?")]
+    groups: list[tuple[str, str, list[int]]] = []
+    for language in sorted({page.language or "?" for page in pages}):
+        for split in ("dev", "held-out"):
+            chosen = [i for i, page in enumerate(pages) if (page.language or "?") == language and _split(page) == split]
+            if chosen:
+                groups.append((language, split, chosen))
+    for split in ("dev", "held-out"):
+        groups.append(("all", split, [i for i, page in enumerate(pages) if _split(page) == split]))
+    groups.append(("all", "both", list(range(len(pages)))))
+    lines = [f"{'language':<10}{'split':<10}{'pages':>6}" + "".join(f"{name + ' F1':>16}" for name in names)]
+    for language, split, chosen in groups:
         cells = "".join(
             f"{score((pages[index].truth, outputs[name][index]) for index in chosen).f1:>16.3f}" for name in names
         )
-        lines.append(f"{language:<10}{len(chosen):>6}{cells}")
+        lines.append(f"{language:<10}{split:<10}{len(chosen):>6}{cells}")
     return "\n".join(lines)
+
+
+def _split(page: DevPage) -> str:
+    return "held-out" if page.held_out else "dev"
 
 
 def table(runs: list[Run]) -> str:
@@ -149,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--devset", type=Path, default=default_devset_dir(), help="dev-set directory")
     parser.add_argument(
-        "--multilingual", type=Path, default=MULTILINGUAL_DEVSET_DIR, help="multilingual dev-set directory"
+        "--multilingual", type=Path, help="multilingual dev-set directory (default: the cache, built when missing)"
     )
     parser.add_argument("--only", action="append", choices=sorted(EXTRACTORS), help="run only these (repeatable)")
     parser.add_argument(
@@ -162,14 +177,21 @@ def main(argv: list[str] | None = None) -> int:
         extractors = {name: EXTRACTORS[name]() for name in args.only or EXTRACTORS}
     except ImportError as error:
         parser.error(f"{error}: the reference extractors come from requirements-dev.txt (make install-dev)")
+    multilingual: Path | None = None
+    if args.set != "devset":  # before any extraction: a set that cannot be built stops the run at once
+        try:
+            multilingual = args.multilingual or multilingual_devset_dir()
+        except (SnapshotMissing, BuildMismatch) as error:
+            print(f"error: multilingual dev set: {error}", file=sys.stderr)
+            return 1
     if args.set != "multilingual":
         pages = list(load_devset(args.devset))
         news = sum(page.news_publisher for page in pages)
         print(f"dev set {args.devset}: {len(pages)} pages ({news} news publishers), metric: 4-word-shingle F1")
         print(table(run_all(extractors, pages)))
-    if args.set != "devset":
-        pages = list(load_devset(args.multilingual))
-        print(f"\nmultilingual dev set {args.multilingual}: {len(pages)} pages, metric: 4-word-shingle F1")
+    if multilingual is not None:
+        pages = list(load_devset(multilingual))
+        print(f"\nmultilingual dev set {multilingual}: {len(pages)} pages, metric: 4-word-shingle F1")
         print(by_language(extractors, pages))
     return 0
 

@@ -32,7 +32,7 @@ import threading
 import time
 import warnings
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -158,10 +158,14 @@ def _embedded_server() -> Iterator[str]:
 
 
 def _children(pid: int) -> list[int]:
-    try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
+    """The children of every thread of ``pid`` (a thread's ``children`` file lists only the ones it started:
+    the extraction pool's forkserver is started by the pool's manager thread)."""
+    children: list[int] = []
+    with suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with suppress(OSError):
+                children += [int(c) for c in (task / "children").read_text().split()]
+    return children
 
 
 def process_tree(root: int, label: str) -> Iterator[tuple[str, int]]:

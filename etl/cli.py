@@ -1,7 +1,7 @@
 """``python -m etl <verb>``: the command-line front door over the library.
 
-Verbs: ``migrate``, ``run``, ``reprocess``, ``fetch``, ``extract``, ``demo-site``, ``demo``,
-``warehouse-url``, ``psql``, ``stop-warehouse``, ``reset-warehouse``. Settings come from the environment (see
+Verbs: ``migrate``, ``run``, ``reprocess``, ``import-warc``, ``ccnews``, ``fetch``, ``extract``, ``demo-site``,
+``demo``, ``warehouse-url``, ``psql``, ``stop-warehouse``, ``reset-warehouse``. Settings come from the environment (see
 ``etl.config``).
 
 A source whose run fails (its site does not answer, ...) is one line on stderr naming the source and the
@@ -67,6 +67,19 @@ def build_parser() -> argparse.ArgumentParser:
     again.add_argument("--end", type=parse_bound, required=True, help="interval end, exclusive (YYYY-MM-DD)")
     again.add_argument("--source", action="append", help="source name (repeatable; default: all)")
 
+    warc = verbs.add_parser(
+        "import-warc", help="load the pages of WARC/ARC files (paths or URLs); one JSON object per file"
+    )
+    warc.add_argument("locations", nargs="+", metavar="PATH_OR_URL")
+    warc.add_argument("--source", action="append", help="source name (repeatable; default: all)")
+    warc.add_argument("--start", type=parse_bound, help="load only articles published from (YYYY-MM-DD)")
+    warc.add_argument("--end", type=parse_bound, help="... until, exclusive (YYYY-MM-DD); needs --start")
+
+    news = verbs.add_parser("ccnews", help="load an interval's articles from Common Crawl News (resumable)")
+    news.add_argument("--start", type=parse_bound, required=True, help="published from, inclusive (YYYY-MM-DD)")
+    news.add_argument("--end", type=parse_bound, required=True, help="published until, exclusive (YYYY-MM-DD)")
+    news.add_argument("--source", action="append", help="source name (repeatable; default: all)")
+
     get = verbs.add_parser("fetch", help="fetch URLs as the pipeline does; one JSON object per URL")
     get.add_argument("urls", nargs="+", metavar="URL")
     get.add_argument(
@@ -123,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.psql_args = extra[1:] if extra[:1] == ["--"] else extra
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if (getattr(args, "start", None) is None) != (getattr(args, "end", None) is None):
+        parser.error("--start and --end go together")
     if getattr(args, "start", None) is not None and args.end <= args.start:
         parser.error(f"--end {args.end.isoformat()} must be after --start {args.start.isoformat()}")
     logging.basicConfig(
@@ -205,6 +220,68 @@ def _run_each(settings: Settings, args: argparse.Namespace, *, reprocess: bool) 
         else:
             print(json.dumps(summary.as_dict(), ensure_ascii=False), flush=True)
     return 1 if any(summary.status == "failed" for summary in summaries) else 0
+
+
+def _import_warc(settings: Settings, args: argparse.Namespace) -> int:
+    interval = Interval(args.start, args.end) if args.start is not None else None
+    return _import_each(settings, args, args.locations, interval)
+
+
+def _ccnews(settings: Settings, args: argparse.Namespace) -> int:
+    """List the CC-NEWS files of the months the interval touches, then import them (``_import_each``)."""
+    from etl.archives.ccnews import ccnews_files
+    from etl.archives.warc import ArchiveError
+
+    interval = Interval(args.start, args.end)
+    try:
+        listing = ccnews_files(settings.ccnews, settings.fetch, interval)
+    except ArchiveError as exc:
+        _print_traceback_if(args.verbose)
+        print(f"newsetl: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"newsetl: CC-NEWS {', '.join(listing.months)}: {len(listing.urls)} WARC files to read, "
+        f"{listing.outside_window} left out as crawled more than {settings.ccnews.margin_days:g} days outside "
+        "the interval (NEWSETL_CCNEWS_MARGIN_DAYS)",
+        file=sys.stderr,
+        flush=True,
+    )
+    return _import_each(settings, args, listing.urls, interval)
+
+
+def _import_each(
+    settings: Settings, args: argparse.Namespace, locations: Sequence[str], interval: Interval | None
+) -> int:
+    """Import WARC files for the named sources (default: all): progress lines on stderr, one JSON object per
+    file on stdout; a file that failed is one line on stderr (the next import continues where it stopped)
+    and the others are still imported. Exit status 1 if any file failed."""
+    from etl.pipeline.imports import import_files
+    from etl.sources import find_source, load_sources
+
+    sources = load_sources(settings)
+    for name in args.source or ():
+        find_source(sources, name)
+    url = local_warehouse_url(settings)
+    pending = pending_migrations(url)
+    if pending:
+        print(
+            f"newsetl: the warehouse at {redacted(url)} lacks {len(pending)} migrations "
+            f"({', '.join(pending)}): run `python -m etl migrate` first",
+            file=sys.stderr,
+        )
+        return 2
+
+    def progress(line: str) -> None:
+        print(f"newsetl: {line}", file=sys.stderr, flush=True)
+
+    settings = replace(settings, database_url=url)
+    results = import_files(settings, locations, args.source, interval, progress=progress)
+    for result in results:
+        if result.status == "failed":
+            print(f"newsetl: {result.describe()}", file=sys.stderr, flush=True)
+        else:
+            print(json.dumps(result.as_dict(), ensure_ascii=False), flush=True)
+    return 1 if any(result.status == "failed" for result in results) else 0
 
 
 def _fetch(settings: Settings, args: argparse.Namespace) -> int:
@@ -356,6 +433,8 @@ _VERBS = {
     "migrate": _migrate,
     "run": _run,
     "reprocess": _reprocess,
+    "import-warc": _import_warc,
+    "ccnews": _ccnews,
     "fetch": _fetch,
     "extract": _extract,
     "demo-site": _demo_site,

@@ -21,6 +21,7 @@ Every setting has a documented default here; the environment overrides only what
 - ``NEWSETL_DEDUP_<NAME>``: any field of ``DedupSettings`` (``NEWSETL_DEDUP_BOILERPLATE_MIN_DAYS=5``).
 - ``NEWSETL_QUALITY_<NAME>``: any field of ``QualitySettings`` (``NEWSETL_QUALITY_MAX_FETCH_FAILED_SHARE=0.1``).
 - ``NEWSETL_SCHEDULE_<NAME>``: any field of ``ScheduleSettings`` (``NEWSETL_SCHEDULE_NIGHTLY_AT=02:30``).
+- ``NEWSETL_CCNEWS_<NAME>``: any field of ``CcnewsSettings`` (``NEWSETL_CCNEWS_BASE_URL=http://mirror/``).
 """
 
 from __future__ import annotations
@@ -178,6 +179,30 @@ class ScheduleSettings:
 
 
 @dataclass(frozen=True)
+class CcnewsSettings:
+    """Where ``python -m etl ccnews`` and the ``news_archive`` DAG read Common Crawl News (``etl.archives.ccnews``).
+
+    ``base_url``: the root under which ``crawl-data/CC-NEWS/YYYY/MM/warc.paths.gz`` and the files it lists
+    lie (Common Crawl's public HTTPS endpoint, or a mirror; a missing final ``/`` is implied).
+    ``margin_days``: a file whose name's crawl time lies more than this many days before the interval's
+    start or after its end is not read (a page is captured after it is published, and CC-NEWS captures
+    most within days).
+    """
+
+    base_url: str = "https://data.commoncrawl.org/"
+    margin_days: float = field(default=3.0, metadata=between(0, 366))
+
+    def __post_init__(self) -> None:
+        check_ranges(self, "NEWSETL_CCNEWS_")
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+            raise ConfigError(
+                f"NEWSETL_CCNEWS_BASE_URL={self.base_url!r} is not an http(s) URL without query "
+                "(https://data.commoncrawl.org/)"
+            )
+
+
+@dataclass(frozen=True)
 class Settings:
     """The whole configuration of a run."""
 
@@ -200,6 +225,7 @@ class Settings:
     dedup: DedupSettings = field(default_factory=DedupSettings)
     quality: QualitySettings = field(default_factory=QualitySettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    ccnews: CcnewsSettings = field(default_factory=CcnewsSettings)
 
     def __post_init__(self) -> None:
         check_ranges(self, "NEWSETL_")
@@ -248,7 +274,7 @@ def _check_database_url(url: str) -> None:
             raise ConfigError(f"NEWSETL_DATABASE_URL names port {port!r}: a port is a number from 1 to 65535")
 
 
-_Group = TypeVar("_Group", FetchSettings, DedupSettings, QualitySettings, ScheduleSettings)
+_Group = TypeVar("_Group", FetchSettings, DedupSettings, QualitySettings, ScheduleSettings, CcnewsSettings)
 _Value = TypeVar("_Value")
 
 
@@ -305,6 +331,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         dedup=_overridden(DedupSettings(), "NEWSETL_DEDUP_", env),
         quality=_overridden(QualitySettings(), "NEWSETL_QUALITY_", env),
         schedule=_overridden(ScheduleSettings(), "NEWSETL_SCHEDULE_", env),
+        ccnews=_overridden(CcnewsSettings(), "NEWSETL_CCNEWS_", env),
     )
     if env.get("NEWSETL_DATABASE_URL"):
         settings = replace(settings, database_url=env["NEWSETL_DATABASE_URL"])

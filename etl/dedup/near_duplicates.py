@@ -7,7 +7,9 @@ Two steps, so that precision stays above recall:
    bigrams, hashed into a MinHash signature of ``DedupSettings.minhash_permutations`` values, and split
    into ``DedupSettings.lsh_bands`` bands, each band's hash salted with the protected tokens (step 2). Two
    paragraphs sharing one band hash are candidates. The band hashes live in the warehouse
-   (``paragraph_bands``), so every worker and every later run sees them.
+   (``paragraph_bands``: one row per paragraph, its band keys as one GIN-indexed array), so every worker and
+   every later run sees them, and a paragraph's candidates are found by one index probe per band, whatever
+   the warehouse holds.
 2. **Verification** (``near_duplicate``, a pure function): a candidate pair is linked only when the
    *protected tokens* of both texts are equal, as multisets (numbers, capitalised words, which hold the
    names, and month and weekday names of en/de/es/ru), and the exact Jaccard similarity of the character
@@ -163,13 +165,29 @@ class BandHasher:
         candidates either, which keeps templated text ("... 3 people", "... 4 people") cheap. No bands for a
         paragraph whose loose form is shorter than ``min_chars``.
         """
+        mixed = self._mixed(text, min_chars)
+        return [] if mixed is None else mixed.view(np.int64).tolist()
+
+    def band_keys(self, text: str, min_chars: int = 0) -> list[int]:
+        """The band hashes with each band's number folded in, as ``paragraph_bands.band_keys`` stores them:
+        hash XOR (band << 56), as a signed 64-bit integer, so that equal keys are equal hashes of the same band
+        (up to a 2**-64 chance) and one array of a paragraph's keys can be looked up whole (migration 0012
+        converts stored rows the same way). No keys for a paragraph shorter than ``min_chars``."""
+        mixed = self._mixed(text, min_chars)
+        return [] if mixed is None else (mixed ^ self._band_salts).view(np.int64).tolist()
+
+    def _mixed(self, text: str, min_chars: int) -> np.ndarray | None:
         loose, protected = comparison_forms(text)
         if len(loose) < min_chars:
-            return []
+            return None
         rows = self.signature(loose).astype(np.uint64).reshape(self.bands, -1)
         with np.errstate(over="ignore"):
             mixed = (rows * self._band_multipliers).sum(axis=1, dtype=np.uint64)
-        return (mixed ^ _tokens_hash(protected)).view(np.int64).tolist()
+        return mixed ^ _tokens_hash(protected)
+
+    @cached_property
+    def _band_salts(self) -> np.ndarray:
+        return np.arange(self.bands, dtype=np.uint64) << np.uint64(56)
 
 
 def _tokens_hash(tokens: tuple[str, ...]) -> np.uint64:
@@ -201,7 +219,7 @@ def link_near_duplicates(
 
 @dataclass(frozen=True)
 class _Pending:
-    """Paragraphs whose candidates are to be verified, and their band rows in COPY text format."""
+    """Paragraphs whose candidates are to be verified, and their band keys in COPY text format (one row each)."""
 
     keys: list[bytes]
     band_rows: str
@@ -213,9 +231,9 @@ def _index_pending(
     cur.execute(query("select_unchecked_paragraphs"), {"keys": sorted(texts)})
     keys = sorted(bytes(row[0]) for row in cur)
     band_rows = "".join(
-        f"{band}\t{band_hash}\t\\\\x{key.hex()}\n"
+        f"\\\\x{key.hex()}\t{{{','.join(map(str, band_keys))}}}\n"
         for key in keys
-        for band, band_hash in enumerate(hasher.band_hashes(texts[key], settings.near_duplicate_min_chars))
+        if (band_keys := hasher.band_keys(texts[key], settings.near_duplicate_min_chars))
     )
     if keys:
         _stage_bands(cur, band_rows)
@@ -225,7 +243,7 @@ def _index_pending(
 
 def _stage_bands(cur: psycopg2.extensions.cursor, band_rows: str) -> None:
     cur.execute(query("create_band_tables"))
-    cur.copy_expert("copy load_bands (band, band_hash, paragraph_key) from stdin", io.StringIO(band_rows))
+    cur.copy_expert("copy load_bands (paragraph_key, band_keys) from stdin", io.StringIO(band_rows))
 
 
 def _link_pending(

@@ -17,7 +17,8 @@ language.
 
 A ``teaser`` that links nowhere right under the ``<h1>`` is the article's own lede, not chrome. Captions are
 also found by structure, whatever their classes and language: an element holding an image and a short text
-between paragraphs, and a centred line right after an image-only paragraph (``CAPTION_CHARS``).
+between paragraphs, and a centred line right after an image-only paragraph (``CAPTION_CHARS``) where the
+other paragraphs beside it are mostly not centred (on a blog that centres every line, centring marks nothing).
 
 Lists (``<ul>``, ``<ol>``) keep their block spans too, so that a list the article ends with is kept whole
 (``etl.extract.score.trimmed``).
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 
 from bs4 import NavigableString, Tag
 
-from etl.extract.chrome import is_chrome, is_hidden, is_never_text, is_soft_chrome
+from etl.extract.chrome import is_chrome, is_hidden, is_never_text, is_paywall, is_soft_chrome
 
 TEXT_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "address", "dt", "dd", "caption"})
 """Elements read whole as one block (what they hold is inline content)."""
@@ -80,6 +81,14 @@ INLINE_TAGS = frozenset(
 WRAPPER_SHARE = 0.5
 """A chrome-named element holding more than this share of the page's text is a layout wrapper."""
 
+WIDE_SCRIPT_WEIGHT = 2.5
+"""What one Han or kana character weighs in a block's size (``text_size``): Chinese and Japanese run
+without spaces and say in one character what alphabetic scripts say in two or three, so a 20-character
+Japanese sentence is a sentence, not a "short line"."""
+
+HANGUL_WEIGHT = 2.0
+"""What one Hangul syllable weighs: Korean spaces its words, but a syllable is a cluster of letters."""
+
 LEDE_CHARS = 50
 """A block of an article's ``<header>`` this long or longer, mostly outside links, is its lede, not a
 kicker, byline or date line (those stay chrome)."""
@@ -104,6 +113,11 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 LEDE_DIGIT_SHARE = 0.1
 """A lede is words; a line that is more than this share digits is a date, time or figures line."""
 
+PROSE_CHARS = 80
+PROSE_PARAGRAPHS = 2
+"""A ``paywall`` element holding this many paragraphs of this size is the locked part of the article, sent
+in the page (and shown or blurred by a script), not a prompt to subscribe (``is_paywall``)."""
+
 LIST_TAGS = frozenset({"ul", "ol"})
 """Elements whose items are one list: kept whole when the article keeps any of them."""
 
@@ -117,6 +131,8 @@ _LAYOUT_TAGS = frozenset(
 _MAX_DEPTH = 200
 _BREAK = "\x1e"
 _SPACE_RE = re.compile(r"[ \t\r\n\f\v\x00\x1e]+")
+_WIDE_SCRIPT_RE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HANGUL_RE = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +152,18 @@ class Layout:
     chrome: list[bool]
     spans: list[tuple[Tag, int, int]]
     lists: list[tuple[int, int]]
+
+
+def text_size(text: str) -> float:
+    """How much a text says, in Latin-script characters: its length, with Han and kana characters counted
+    ``WIDE_SCRIPT_WEIGHT`` times and Hangul syllables ``HANGUL_WEIGHT`` times. Every length threshold of
+    the main-text steps (block cost, lede, short-page fallback) compares sizes, so that one rule serves
+    every language."""
+    if text.isascii():
+        return len(text)
+    wide = len(text) - len(_WIDE_SCRIPT_RE.sub("", text))
+    hangul = len(text) - len(_HANGUL_RE.sub("", text))
+    return len(text) + (WIDE_SCRIPT_WEIGHT - 1.0) * wide + (HANGUL_WEIGHT - 1.0) * hangul
 
 
 def clean_text(text: str) -> str:
@@ -169,6 +197,8 @@ class _Reader:
         holds_image = False
         after_image = False  # the element just before showed an image and no text
         images: list[Tag] = []
+        centred_lines: list[tuple[int, int]] = []  # centred lines right after an image: captions ...
+        texts = centred_texts = 0  # ... unless most other text children are centred too (a centred blog post)
         for child in element.contents:
             if type(child) is NavigableString:
                 if run or not child.isspace():
@@ -222,10 +252,15 @@ class _Reader:
             if chrome:
                 self.chrome_spans.append((before, len(self.blocks), _chrome_kind(child)))
             elif after_image and _is_centred(child) and self._is_caption(before, len(self.blocks)):
-                self.chrome_spans.append((before, len(self.blocks), _CHROME))
+                centred_lines.append((before, len(self.blocks)))
+            else:
+                texts += 1
+                centred_texts += _is_centred(child)
             after_image = False
         if run:
             self._add(run, run_linked, element.name)
+        if 2 * centred_texts < texts or not texts:
+            self.chrome_spans.extend((first, last, _CHROME) for first, last in centred_lines)
         end = len(self.blocks)
         if end > start:
             self.spans.append((element, start, end))
@@ -293,6 +328,8 @@ class _Reader:
                 continue
             if kind == _TEASER and self._is_own_teaser(start, end):
                 continue
+            if kind == _PAYWALL and self._holds_prose(start, end):
+                continue
             prose_from = self._after_heading(start, end) if kind == _ARTICLE_HEADER else end
             for index in range(start, end):
                 marks[index] = marks[index] or index < prose_from or not is_lede(self.blocks[index])
@@ -304,6 +341,16 @@ class _Reader:
         if any(block.link_density for block in self.blocks[start:end]):
             return False
         return any(block.tag == "h1" for block in self.blocks[max(0, start - TEASER_AFTER_TITLE) : start])
+
+    def _holds_prose(self, start: int, end: int) -> bool:
+        """Whether ``[start, end)`` holds at least ``PROSE_PARAGRAPHS`` paragraphs (``<p>`` of
+        ``PROSE_CHARS`` or more, in size, few links): the locked part of an article sent in the page, not
+        the prompt to subscribe ("The rest is for subscribers. Already one? Log in")."""
+        paragraphs = sum(
+            block.tag == "p" and block.link_density <= _HEADER_LINK_DENSITY and text_size(block.text) >= PROSE_CHARS
+            for block in self.blocks[start:end]
+        )
+        return paragraphs >= PROSE_PARAGRAPHS
 
     def _after_heading(self, start: int, end: int) -> int:
         """The first block after the first heading in ``[start, end)`` (``end`` when there is none): a
@@ -317,6 +364,7 @@ class _Reader:
 _HIDDEN = "hidden"
 _ARTICLE_HEADER = "article header"
 _TEASER = "teaser"
+_PAYWALL = "paywall"
 _CHROME = "chrome"
 
 
@@ -348,23 +396,30 @@ def _between_paragraphs(tag: Tag) -> bool:
 def _chrome_kind(tag: Tag) -> str:
     """How a chrome element's blocks are marked: all of them (hidden elements unless they hold most of the
     page, other chrome unless it is a wrapper); for an article's ``<header>``, all but its lede; for a
-    teaser (``is_soft_chrome``), all when it holds a link, none when it does not (the article's own)."""
+    teaser (``is_soft_chrome``), all when it holds a link, none when it does not (the article's own); for
+    a paywall (``is_paywall``, hidden or not), all unless it holds prose paragraphs (the article's locked
+    part)."""
+    if is_paywall(tag):
+        return _PAYWALL  # before hidden: the locked part is often sent hidden, for a script to show
     if is_hidden(tag):
         return _HIDDEN
     if tag.name == "header" and (tag.find_parent(_ARTICLE_TAGS) is not None or tag.find("h1") is not None):
         return _ARTICLE_HEADER
     if is_soft_chrome(tag):
         return _TEASER
+    if is_paywall(tag):
+        return _PAYWALL
     return _CHROME
 
 
 def is_lede(block: Block) -> bool:
     """Whether a block of an article's header is prose (a lede, a standfirst), not a kicker, byline or date
-    line ("Updated Dec. 23, 2024, 1:24 PM EST": digits are more than ``LEDE_DIGIT_SHARE`` of it)."""
+        line ("Updated Dec. 23, 2024, 1:24 PM EST": digits are more than ``LEDE_DIGIT_SHARE`` of it). Its size is
+    ``text_size``: a Japanese lede of 20 characters is one."""
     text = block.text
     return (
         block.tag != "h1"
-        and len(text) >= LEDE_CHARS
+        and text_size(text) >= LEDE_CHARS
         and block.link_density <= _HEADER_LINK_DENSITY
         and sum(character.isdigit() for character in text) <= LEDE_DIGIT_SHARE * len(text)
     )

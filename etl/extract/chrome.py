@@ -182,12 +182,17 @@ _MEDIA_PART_RE = re.compile("caption|cutline|bildunterschrift|didascalia")
 SOFT_CHROME_WORDS = ("teaser",)
 """Chrome words that some sites also give the article's own lede (``is_soft_chrome``)."""
 
+PAYWALL_WORDS = ("paywall",)
+"""Chrome words that name a subscription prompt on some sites and the locked part of the article itself,
+sent in the page, on others (``is_paywall``)."""
+
 LAYOUT_WORDS = ("layout", "container", "wrapper", "wrap", "main")
 """Words that make a chrome-named element a layout element (``sidebar-layout``, ``has-sidebar wrapper``)."""
 
 _CHROME_WORDS = frozenset(CHROME_WORDS + CHROME_WORDS_BY_LANGUAGE)
 _MEDIA_WORDS = frozenset(MEDIA_WORDS)
 _SOFT_CHROME_WORDS = frozenset(SOFT_CHROME_WORDS)
+_PAYWALL_WORDS = frozenset(PAYWALL_WORDS)
 _LAYOUT_WORDS = frozenset(LAYOUT_WORDS)
 _WORD_SPLIT_RE = re.compile(r"[\s_-]+")
 _BODY_RE = re.compile(
@@ -254,6 +259,17 @@ def is_soft_chrome(tag: Tag) -> bool:
     """Whether the element is chrome only by a word that also names an article's own lede on some sites
     (``SOFT_CHROME_WORDS``: a German "Teaser" is the standfirst): then it is chrome only when it links
     elsewhere, which ``etl.extract.blocks`` sees."""
+    return _chrome_only_by(tag, _SOFT_CHROME_WORDS)
+
+
+def is_paywall(tag: Tag) -> bool:
+    """Whether the element is chrome only by a word that names a subscription prompt or the article's locked
+    part (``PAYWALL_WORDS``): then it is chrome only when it holds little prose, which ``etl.extract.blocks``
+    sees."""
+    return _chrome_only_by(tag, _PAYWALL_WORDS)
+
+
+def _chrome_only_by(tag: Tag, soft_words: frozenset[str]) -> bool:
     classes = tag.attrs.get("class")
     element_id = tag.attrs.get("id")
     names = " ".join(classes) if isinstance(classes, list) else classes or ""
@@ -261,7 +277,7 @@ def is_soft_chrome(tag: Tag) -> bool:
         names = f"{names} {element_id}"
     words = set(_WORD_SPLIT_RE.split(names.lower()))
     chrome_words = words & _CHROME_WORDS
-    return bool(chrome_words) and chrome_words <= _SOFT_CHROME_WORDS and words.isdisjoint(_MEDIA_WORDS)
+    return bool(chrome_words) and chrome_words <= soft_words and words.isdisjoint(_MEDIA_WORDS)
 
 
 def names_are_chrome(names: str) -> bool:

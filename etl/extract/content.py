@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from bs4 import BeautifulSoup, Tag
 
-from etl.extract.blocks import Block, Layout, inline_text, read_blocks
+from etl.extract.blocks import Block, Layout, inline_text, read_blocks, text_size
 from etl.extract.chrome import is_page_chrome
 from etl.extract.score import best_span, lede_before, trimmed
 
@@ -28,8 +28,11 @@ LABEL_CHARS = 20
 """Text outside links short enough to be a label in front of a link, in any language."""
 
 MIN_TEXT_CHARS = 200
-"""Less main text than this, on a page with chrome marks, is read again without them: every section of
-some articles carries a chrome-looking class (``promo-item``, ``skip-section``)."""
+"""Less main text than this (in size, ``etl.extract.blocks.text_size``), on a page with chrome marks, is
+read again without them: every section of some articles carries a chrome-looking class (``promo-item``,
+``skip-section``). That second reading takes the best element as it is (``best_span(grow=False)``): with
+no chrome marks, growing it would take in the share line beside a short article, and the longer reading
+wins."""
 
 BYLINE_SLACK = 30
 """Characters a byline may carry beyond the author's name ("By", "and", a date) and still be one."""
@@ -60,10 +63,10 @@ def main_text(
     if chosen is not None:
         return _kept(layout, (0, len(layout.blocks)), title, names)
     found = _kept(layout, trimmed(layout, *best_span(layout)), title, names)
-    if sum(map(len, found)) < MIN_TEXT_CHARS and any(layout.chrome):
+    if sum(map(text_size, found)) < MIN_TEXT_CHARS and any(layout.chrome):
         unmarked = replace(layout, chrome=[False] * len(layout.blocks))
-        fallback = _kept(unmarked, trimmed(unmarked, *best_span(unmarked)), title, names)
-        if sum(map(len, fallback)) > sum(map(len, found)):
+        fallback = _kept(unmarked, trimmed(unmarked, *best_span(unmarked, grow=False)), title, names)
+        if sum(map(text_size, fallback)) > sum(map(text_size, found)):
             return fallback
     return found
 

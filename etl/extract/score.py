@@ -7,12 +7,15 @@ blocks and the page's ``<h1>`` (the title is not body text) add only that cost: 
 output anyway, and an article body often holds a share bar or a related box. The container is
 the element with the highest sum over its span, read in one pass over prefix sums.
 
-Lengths are in characters, not words, so Chinese, Japanese and Korean text scores like any other.
+Lengths are sizes (``etl.extract.blocks.text_size``): characters, not words, with a Han, kana or Hangul
+character counted two to two and a half times, so Chinese, Japanese and Korean text scores like any other.
 """
 
 from __future__ import annotations
 
-from etl.extract.blocks import Block, Layout, is_lede
+from bs4 import Tag
+
+from etl.extract.blocks import Block, Layout, is_lede, text_size
 
 BLOCK_COST = 20.0
 """Characters a block must carry outside links to add to its container's score."""
@@ -30,6 +33,16 @@ for a lede."""
 MAX_LEDE_SEARCH = 60
 """Blocks in all (share buttons, menus of related links) looked through for the title before the body."""
 
+NARROW_BLOCKS = 2
+"""A best element of this many blocks or fewer is one paragraph of an article whose paragraphs each sit in
+an element of their own, beside the reactions, related stories and menus of one container: no element
+holds just the article, so the span grows over the neighbouring blocks that add to it."""
+
+TAIL_CHROME_COST = 0.75 * BLOCK_COST
+"""What a chrome block costs when the container's tail is trimmed: less than a short line, for it is dropped
+from the output anyway, so the embed placeholders, photo credits and share buttons between an article's
+last paragraphs do not end it (a sign-up box or related list closing it still costs)."""
+
 LIST_ITEM_LINK_DENSITY = 0.5
 """The rest of a list is kept with its first items when every one is an item of its own text (``<li>``
 with at most this share in links): not a list that wraps sections, headings and paragraphs."""
@@ -37,30 +50,58 @@ with at most this share in links): not a list that wraps sections, headings and 
 
 def block_value(block: Block, *, chrome: bool) -> float:
     """What one block adds to the score of every element holding it."""
-    length = len(block.text)
+    length = text_size(block.text)
     if chrome or block.tag == "h1":
         return -BLOCK_COST
     cost = 0.0 if block.tag in FREE_TAGS else BLOCK_COST
     return length * (1.0 - 2.0 * block.link_density) - cost
 
 
-def best_span(layout: Layout) -> tuple[int, int]:
-    """Block span ``[start, end)`` of the highest-scoring element; the narrowest one on a tie."""
+def best_span(layout: Layout, *, grow: bool = True) -> tuple[int, int]:
+    """Block span ``[start, end)`` of the highest-scoring element (the narrowest one on a tie); when that
+    element holds at most ``NARROW_BLOCKS`` blocks, extended over its parent's neighbouring blocks that
+    add to it (``extended``), unless ``grow`` is false."""
     totals = [0.0]
     for block, chrome in zip(layout.blocks, layout.chrome, strict=True):
         totals.append(totals[-1] + block_value(block, chrome=chrome))
-    best, best_score = (0, len(layout.blocks)), float("-inf")
-    for _, start, end in layout.spans:
+    best, best_score, best_tag = (0, len(layout.blocks)), float("-inf"), None
+    for tag, start, end in layout.spans:
         score = totals[end] - totals[start]
         if score > best_score:
-            best, best_score = (start, end), score
-    return best
+            best, best_score, best_tag = (start, end), score, tag
+    if not grow or best_tag is None or best[1] - best[0] > NARROW_BLOCKS:
+        return best
+    return extended(totals, best, _parent_span(layout, best_tag, best))
+
+
+def _parent_span(layout: Layout, tag: Tag, span: tuple[int, int]) -> tuple[int, int]:
+    """The span of the nearest element above ``tag`` that holds more blocks than ``span`` (``span`` at the
+    root)."""
+    by_element = {id(element): (start, end) for element, start, end in layout.spans}
+    parent = tag.parent
+    while parent is not None:
+        found = by_element.get(id(parent))
+        if found is not None and found != span:
+            return found
+        parent = parent.parent
+    return span
+
+
+def extended(totals: list[float], span: tuple[int, int], within: tuple[int, int]) -> tuple[int, int]:
+    """``span`` grown to the left and to the right inside ``within`` as far as the blocks it takes in add to
+    its sum (``totals``: prefix sums of block values), whatever elements hold them."""
+    start, end = span
+    low, high = within
+    left = min(range(low, start + 1), key=lambda index: (totals[index], -index))
+    right = max(range(end, high + 1), key=lambda index: (totals[index], -index))
+    return left, right
 
 
 def trimmed(layout: Layout, start: int, end: int) -> tuple[int, int]:
     """``[start, end)`` without its leading lines of no value that are not headings (a date, a byline,
-    "Loading…"), and without its tail of blocks that together cost more than one short line: the related
-    stories, sign-up boxes and author notes that often close an article's container. A closing short
+    "Loading…"), and without its tail of blocks that together cost more than one short line
+    (``tail_value``): the related stories, sign-up boxes and author notes that often close an article's
+    container. A closing short
     line ("Source: ...") stays, and a list of plain items the kept part reaches into is kept to its last
     item (a list of short facts that ends the article costs per item, yet belongs to it whole)."""
     if end <= start:
@@ -71,7 +112,7 @@ def trimmed(layout: Layout, start: int, end: int) -> tuple[int, int]:
         start += 1
     running = [0.0]
     for index in range(start, end):
-        running.append(running[-1] + block_value(layout.blocks[index], chrome=layout.chrome[index]))
+        running.append(running[-1] + tail_value(layout.blocks[index], chrome=layout.chrome[index]))
     floor = max(running) - BLOCK_COST
     last = start + max(max(offset for offset, total in enumerate(running) if total >= floor), 1)
     for list_start, list_end in layout.lists:
@@ -80,6 +121,12 @@ def trimmed(layout: Layout, start: int, end: int) -> tuple[int, int]:
         ):
             last = list_end
     return start, last
+
+
+def tail_value(block: Block, *, chrome: bool) -> float:
+    """What a block adds when the container's tail is trimmed: a chrome block ``TAIL_CHROME_COST``, any
+    other its ``block_value``."""
+    return -TAIL_CHROME_COST if chrome else block_value(block, chrome=False)
 
 
 def lede_before(layout: Layout, start: int) -> list[int]:

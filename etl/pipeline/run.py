@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
@@ -198,6 +198,10 @@ class Run:
     pool: Executor
     counts: StageCounts = field(default_factory=StageCounts)
     times: StageTimes = field(default_factory=StageTimes)
+    published_in: Interval | None = None
+    """Load only articles published in this interval (``python -m etl import-warc --start/--end``); the others
+    are counted in ``left_out`` (``out_of_interval``, ``no_date``), never loaded. None: load every article."""
+    left_out: Counter[str] = field(default_factory=Counter)
 
     def summary(self, status: str) -> RunSummary:
         return RunSummary(
@@ -420,6 +424,9 @@ def _load(run: Run, batch: Sequence[Failure | Future[ExtractOutcome]]) -> None:
             counts.articles_extracted += 1
             counts.paragraphs_extracted += outcome.paragraphs_extracted
             counts.paragraphs_repeated += outcome.article.repeats_removed
+            if (outside := _outside(run.published_in, outcome.article.article.published_at)) is not None:
+                run.left_out[outside] += 1
+                continue
             articles.append(outcome.article)
     with times.timed("load_s"):
         result = load_batch(run.conn, run.run_id, run.source.name, articles, failures)
@@ -435,6 +442,16 @@ def _load(run: Run, batch: Sequence[Failure | Future[ExtractOutcome]]) -> None:
         result.failures,
         len(result.rejected),
     )
+
+
+def _outside(interval: Interval | None, published_at: datetime | None) -> str | None:
+    """Why an article published at ``published_at`` is left out of ``interval`` (``out_of_interval``, or
+    ``no_date`` when it states none); None when it is in, or when there is no interval."""
+    if interval is None:
+        return None
+    if published_at is None:
+        return "no_date"
+    return None if interval.contains(published_at) else "out_of_interval"
 
 
 def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:

@@ -1,13 +1,24 @@
 """Load a batch of articles and failures into the warehouse in one transaction.
 
 Each batch is copied into temporary tables, then merged with set-based, idempotent statements
-(``sql/queries/upsert_articles.sql``, ``insert_paragraphs.sql``, ``replace_article_paragraphs.sql``,
-``upsert_article_search.sql``, ``insert_failures.sql``). Loading the same batch twice, or two overlapping
-batches at once, leaves the same rows: articles are keyed by canonical URL, paragraphs by content hash, and an
-unchanged article is not rewritten. Rows are merged in key order (URL, paragraph key) and a batch is
+(``sql/queries/upsert_articles.sql``, ``insert_article_captures.sql``, ``update_articles_from_captures.sql``,
+``insert_paragraphs.sql``, ``replace_article_paragraphs.sql``, ``upsert_article_search.sql``,
+``insert_failures.sql``). Loading the same batch twice, or two overlapping batches at once, leaves the same
+rows: articles are keyed by canonical URL, their captures by (article, fetched_at), paragraphs by content hash,
+and an unchanged article is not rewritten. Rows are merged in key order (URL, paragraph key) and a batch is
 deduplicated before ``on conflict``, so concurrent batches lock rows in the same order; a deadlock or
 serialization failure that still happens is retried (``etl.warehouse.transactions``). A crash mid-batch rolls
 the whole batch back; an article's search document commits with it.
+
+Revisions (migration 0011): every article page loaded is a capture of the article, kept in
+``article_captures`` (one per fetched_at; the views ``article_revisions`` and ``article_revision_changes``
+read them). The article row shows the latest capture by fetched_at, not the last loaded: a capture older
+than the article's latest (a late backfill, an older WARC record) is kept as an earlier state and changes
+neither the row nor its paragraphs (``LoadResult.superseded``). A capture loaded again with the same
+fetched_at and other text is the same fetch extracted again (``reprocess`` after an extractor change) and
+replaces the capture in place: no revision. So the same captures loaded in any order, or twice, leave the same
+rows (``run_id`` columns aside: they name the run that loaded a row). A batch may hold several captures of one
+URL (a WARC file captures a page more than once); the same URL and fetched_at twice keeps the last.
 
 One page never costs its batch. Every text is made storable first (``etl.warehouse.storable``: NUL and lone
 surrogates replaced, counted). A batch the warehouse still rejects for its data (SQLSTATE classes 22 and 54,
@@ -44,7 +55,7 @@ _ARTICLE_COLUMNS = (
     "url, source_name, title, published_at, published_utc_offset_min, language, authors, section, publisher, "
     "fetched_at, body_hash, paragraph_count, repeats_removed"
 )
-_PARAGRAPH_COLUMNS = "url, position, paragraph_key, text"
+_PARAGRAPH_COLUMNS = "url, fetched_at, position, paragraph_key, text"
 _FAILURE_COLUMNS = "url, stage, reason, http_status, detail, failed_at"
 
 CopyValue = str | int | bytes | datetime | tuple[str, ...] | None
@@ -55,11 +66,14 @@ Row = tuple[CopyValue, ...]
 class LoadResult:
     """What one batch did to the warehouse.
 
-    ``articles``: articles now in the warehouse from this batch (new, changed, unchanged, or owned by
-    another source); ``failures``: failure rows recorded, the rejected pages' included; ``stored``: the
-    batch's articles this source owns, as stored (texts made storable), for the cross-article steps;
+    ``articles``: article captures of this batch now in the warehouse (new, changed, unchanged, kept as an
+    earlier state, or owned by another source); ``articles_changed``: articles inserted or whose row changed;
+    ``failures``: failure rows recorded, the rejected pages' included; ``stored``: the batch's articles this
+    source owns as their current capture, as stored (texts made storable), for the cross-article steps;
     ``rejected``: the failures (stage ``load``) made of articles the warehouse could not store;
     ``owned_elsewhere``: URLs of batch articles another source owns (left as they are);
+    ``superseded``: (URL, fetched_at) of batch captures older than the article's latest capture: kept as
+    earlier states (revisions), left out of ``stored``;
     ``characters_replaced``: NUL characters and lone surrogates replaced by U+FFFD in the batch's text.
     """
 
@@ -70,13 +84,16 @@ class LoadResult:
     rejected: tuple[Failure, ...] = ()
     owned_elsewhere: tuple[str, ...] = ()
     characters_replaced: int = 0
+    superseded: tuple[tuple[str, datetime], ...] = ()
 
 
 @dataclass(frozen=True)
 class _Item:
-    """One page of a batch as rows to copy: an article (with its paragraphs) or a failure, by URL."""
+    """One page of a batch as rows to copy: an article capture (with its paragraphs), by URL and fetched_at, or a
+    failure, by URL (``fetched_at`` None)."""
 
     url: str
+    fetched_at: datetime | None
     article: Row | None
     paragraphs: tuple[Row, ...]
     failure: Row | None
@@ -104,10 +121,11 @@ def load_batch(
     (stage ``load``, reason ``not_storable``) and the rest of the batch loads. Raises only for trouble that is
     not one page's data (the connection, a bug)."""
     storable = Storable()
-    by_url = {item.url: item for item in (_article_item(a, storable) for a in articles)}
+    by_key = {_key(item): item for item in (_article_item(a, storable) for a in articles)}
     failed = {item.url: item for item in (_failure_item(f, storable) for f in failures)}
-    items = [by_url[url] for url in sorted(by_url)] + [failed[url] for url in sorted(failed)]
-    merge = partial(_merge, run_id=run_id, source_name=source_name)
+    items = [by_key[key] for key in sorted(by_key)] + [failed[url] for url in sorted(failed)]
+    superseded: set[tuple[str, datetime]] = set()
+    merge = partial(_merge, run_id=run_id, source_name=source_name, superseded=superseded)
     changed, bad = run_isolating(conn, items, merge)
     rejected = tuple(_rejected(source_name, item, error) for item, error in bad if item.article is not None)
     unrecorded = [(item, error) for item, error in bad if item.article is None]
@@ -121,24 +139,49 @@ def load_batch(
             logger.error("run %s: could not record the failure of %.200s: %s", run_id, item.url, error_message(error))
     for failure in rejected:
         logger.warning("run %s: %.200s not stored: %s", run_id, failure.url, failure.detail)
-    loaded = sorted(set(by_url) - {item.url for item, _ in bad})
-    owned = set(_owned_elsewhere(conn, source_name, loaded))
+    loaded = sorted(set(by_key) - {_key(item) for item, _ in bad if item.article is not None})
+    owned = set(_owned_elsewhere(conn, source_name, sorted({url for url, _ in loaded})))
     if owned:
         logger.info("run %s: %d articles belong to another source that loaded them first", run_id, len(owned))
+    superseded &= set(loaded)
+    if superseded:
+        logger.info("run %s: %d captures older than their article's latest kept as revisions", run_id, len(superseded))
     if storable.replaced:
         logger.warning("run %s: replaced %d NUL or lone surrogate characters", run_id, storable.replaced)
     return LoadResult(
         articles=len(loaded),
         articles_changed=changed,
         failures=recorded,
-        stored=tuple(stored for url in loaded if url not in owned and (stored := by_url[url].stored) is not None),
+        stored=tuple(
+            stored
+            for key in loaded
+            if key[0] not in owned and key not in superseded and (stored := by_key[key].stored) is not None
+        ),
         rejected=rejected,
         owned_elsewhere=tuple(sorted(owned)),
         characters_replaced=storable.replaced,
+        superseded=tuple(sorted(superseded)),
     )
 
 
-def _merge(cur: psycopg2.extensions.cursor, items: Sequence[_Item], *, run_id: int, source_name: str) -> int:
+def _key(item: _Item) -> tuple[str, datetime]:
+    """An article capture's key in a batch: URL and fetched_at."""
+    if item.fetched_at is None:
+        raise ValueError(f"{item.url}: a failure has no capture key")
+    return item.url, item.fetched_at
+
+
+def _merge(
+    cur: psycopg2.extensions.cursor,
+    items: Sequence[_Item],
+    *,
+    run_id: int,
+    source_name: str,
+    superseded: set[tuple[str, datetime]],
+) -> int:
+    """Merge ``items`` in the caller's transaction; the number of articles inserted or changed. Adds to
+    ``superseded`` the captures older than their article's latest (the last statement, so an attempt rolled
+    back before its commit adds nothing)."""
     cur.execute(query("create_load_tables"))
     articles = [item for item in items if item.article is not None]
     _copy(cur, "load_articles", _ARTICLE_COLUMNS, (item.article for item in articles if item.article))
@@ -148,11 +191,19 @@ def _merge(cur: psycopg2.extensions.cursor, items: Sequence[_Item], *, run_id: i
     if articles:
         cur.execute(query("upsert_articles"), {"run_id": run_id})
         changed = cur.rowcount
-        cur.execute(query("insert_paragraphs"))
-        cur.execute(query("replace_article_paragraphs"))
-        cur.execute(query("upsert_article_search"), {"urls": [item.url for item in articles]})
+        cur.execute(query("insert_article_captures"), {"run_id": run_id})
+        if cur.rowcount:  # else every capture was loaded before, unchanged: nothing to recompute
+            cur.execute(query("update_articles_from_captures"))
+            changed += cur.rowcount
+            cur.execute(query("insert_paragraphs"))
+        if changed:
+            cur.execute(query("replace_article_paragraphs"))
+        cur.execute(query("upsert_article_search"), {"urls": sorted({item.url for item in articles})})
     if len(articles) < len(items):
         cur.execute(query("insert_failures"), {"run_id": run_id, "source_name": source_name})
+    if articles:
+        cur.execute(query("select_superseded_captures"))
+        superseded.update((url, fetched_at) for url, fetched_at in cur.fetchall())
     return changed
 
 
@@ -200,9 +251,10 @@ def _article_item(original: DedupedArticle, storable: Storable) -> _Item:
         item.repeats_removed,
     )
     paragraphs = tuple(
-        (a.url, position, paragraph.key, paragraph.text) for position, paragraph in enumerate(item.paragraphs, start=1)
+        (a.url, a.fetched_at, position, paragraph.key, paragraph.text)
+        for position, paragraph in enumerate(item.paragraphs, start=1)
     )
-    return _Item(a.url, row, paragraphs, None, item)
+    return _Item(a.url, a.fetched_at, row, paragraphs, None, item)
 
 
 def utc_offset_min(moment: datetime | None) -> int | None:
@@ -214,7 +266,7 @@ def utc_offset_min(moment: datetime | None) -> int | None:
 def _failure_item(failure: Failure, storable: Storable) -> _Item:
     url = storable.text(failure.url)
     row: Row = (url, failure.stage, failure.reason, failure.http_status, storable.text(failure.detail), failure.at)
-    return _Item(url, None, (), row, None)
+    return _Item(url, None, None, (), row, None)
 
 
 def _rejected(source_name: str, item: _Item, error: psycopg2.Error) -> Failure:

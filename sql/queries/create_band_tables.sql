@@ -1,7 +1,6 @@
--- Staging table for the LSH band hashes of one batch, created once per connection; its rows vanish when the
--- transaction ends.
+-- Staging table for the LSH band keys of one batch's pending paragraphs (one row per paragraph), created once
+-- per connection; its rows vanish when the transaction ends.
 create temporary table if not exists load_bands (
-    band smallint not null,
-    band_hash bigint not null,
-    paragraph_key bytea not null
+    paragraph_key bytea not null,
+    band_keys bigint [] not null
 ) on commit delete rows;

@@ -18,6 +18,7 @@ create temporary table if not exists load_articles (
 
 create temporary table if not exists load_paragraphs (
     url text not null,
+    fetched_at timestamptz not null,
     position integer not null,
     paragraph_key bytea not null,
     text text not null
@@ -30,6 +31,10 @@ create temporary table if not exists load_failures (
     http_status integer,
     detail text not null,
     failed_at timestamptz not null
+) on commit delete rows;
+
+create temporary table if not exists load_captured (
+    article_id bigint not null
 ) on commit delete rows;
 
 create temporary table if not exists load_changed (

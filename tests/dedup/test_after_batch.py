@@ -37,7 +37,7 @@ CONTENTS = {
     "boilerplate_paragraphs": "select source_name, encode(paragraph_key, 'hex'), articles, days, first_seen_on, "
     "last_seen_on from boilerplate_paragraphs order by 1, 2",
     "paragraph_lsh": "select encode(paragraph_key, 'hex'), checked_at is not null from paragraph_lsh order by 1",
-    "paragraph_bands": "select band, band_hash, encode(paragraph_key, 'hex') from paragraph_bands order by 1, 2, 3",
+    "paragraph_bands": "select encode(paragraph_key, 'hex'), band_keys from paragraph_bands order by 1",
     "paragraph_near_duplicates": "select encode(paragraph_key, 'hex'), encode(similar_key, 'hex'), similarity "
     "from paragraph_near_duplicates order by 1, 2",
     "article_duplicates": "select a.url, o.url, d.similarity, d.shared_paragraphs from article_duplicates d "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from etl.extract.blocks import Layout, clean_text, read_blocks
+from etl.extract.blocks import HANGUL_WEIGHT, WIDE_SCRIPT_WEIGHT, Layout, clean_text, read_blocks, text_size
 
 
 def layout(markup: str) -> Layout:
@@ -148,6 +148,28 @@ def test_a_centred_line_right_after_an_image_only_paragraph_is_a_caption() -> No
         f'<p style="text-align:center"><img src="b.jpg"></p><p>正文的下一段，不居中，所以不是图注。</p>{BODY}</div>'
     )
     assert found.chrome == [False, True, False, False]
+
+
+def test_centred_lines_after_images_are_text_where_the_whole_post_is_centred() -> None:
+    centred = '<p style="text-align: center;">'
+    lines = [
+        "山路一路上雲氣滯留山頭，不久即抵達國小",
+        "楓香樹早已呈現金黃，泛紅色彩令人喜愛",
+        "營區變了，招牌換成了原木招牌",
+    ]
+    post = "".join(
+        f'{centred}<img src="{n}.jpg"></p>{centred}{line}</p>{centred}{line}。</p>' for n, line in enumerate(lines)
+    )
+    found = layout(f"<div>{post}</div>")
+    assert not any(found.chrome)
+    assert len(found.blocks) == 2 * len(lines)
+
+
+def test_text_size_weighs_han_kana_and_hangul_above_latin_letters() -> None:
+    assert text_size("The library opened.") == len("The library opened.")
+    assert text_size("図書館が開館した。") == 8 * WIDE_SCRIPT_WEIGHT + 1
+    assert text_size("도서관이 열렸다.") == 7 * HANGUL_WEIGHT + 2
+    assert text_size("Café") == 4
 
 
 def test_list_spans_are_recorded() -> None:

@@ -165,3 +165,15 @@ def test_the_lede_between_the_title_and_the_body_is_kept_in_any_language() -> No
 
 def test_a_page_without_text_has_no_paragraphs() -> None:
     assert main_text(BeautifulSoup("<html><body><div><img src='a.jpg'></div></body></html>", "lxml"), title=None) == ()
+
+
+def test_the_locked_part_of_an_article_sent_hidden_in_a_paywall_is_article_text_the_prompt_is_not() -> None:
+    soup = BeautifulSoup(
+        f"<article><p>{LONG}</p><p>{LONG} Twice.</p>"
+        f'<div class="paywall" hidden><p>{LONG} Behind the wall.</p><p>{LONG} Still behind it.</p></div>'
+        '<div class="paywall"><p>The rest of this article is for subscribers only.</p>'
+        '<p><a href="/login">Already a subscriber? Log in</a></p></div></article>',
+        "lxml",
+    )
+    found = main_text(soup, title=None)
+    assert found[2:] == (f"{LONG} Behind the wall.", f"{LONG} Still behind it.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup
 
-from etl.extract.blocks import Block, Layout, read_blocks
+from etl.extract.blocks import Block, Layout, read_blocks, text_size
 from etl.extract.score import BLOCK_COST, best_span, block_value, trimmed
 
 
@@ -16,11 +16,25 @@ def span_texts(found: Layout, span: tuple[int, int]) -> list[str]:
     return [block.text for block in found.blocks[span[0] : span[1]]]
 
 
-def test_block_value_counts_characters_not_words() -> None:
+def test_block_value_counts_characters_not_words_with_cjk_characters_weighted() -> None:
     english = Block("The library opened on Thursday.", "p", 0.0)
     japanese = Block("図書館が木曜日に開館した。", "p", 0.0)
     assert block_value(english, chrome=False) == len(english.text) - BLOCK_COST
-    assert block_value(japanese, chrome=False) == len(japanese.text) - BLOCK_COST
+    assert block_value(japanese, chrome=False) == text_size(japanese.text) - BLOCK_COST
+    assert text_size(japanese.text) > 2 * len(japanese.text)
+
+
+def test_an_article_of_short_japanese_paragraphs_outscores_a_latin_promo_box() -> None:
+    sentences = [
+        "警視庁は十三日、元理事長を背任の疑いで逮捕した。",
+        "大学に約一億円の損害を与えたとされる。",
+        "同課は資金の流れの解明を進める。",
+    ]
+    found = layout(
+        '<div id="promo"><p>Register now to save this article and read it later on any of your devices.</p></div>'
+        f'<div id="body">{"".join(f"<div>{sentence}</div>" for sentence in sentences)}</div>'
+    )
+    assert span_texts(found, best_span(found))[-3:] == sentences
 
 
 def test_block_value_of_links_chrome_title_and_cells() -> None:
@@ -64,3 +78,28 @@ def test_trimmed_drops_a_leading_byline_and_a_costly_tail_but_keeps_headings_and
         "The article's first paragraph, long and full of real text.",
         "Source: agencies",
     ]
+
+
+def test_chrome_between_the_last_paragraphs_does_not_end_the_article() -> None:
+    placeholder = (
+        '<div class="social-embed">External content</div><button>Settings</button><div class="share">Share</div>'
+    )
+    found = layout(
+        "<div><p>The article's first paragraph, long and full of real text about the company.</p>"
+        f"{placeholder}<h3>5. The debt of the company was 1.6 percent of the country's output.</h3>"
+        f"{placeholder}<h3>6. Homeowners blamed the company, and it fell from favour.</h3>"
+        '<div class="related"><a href="/1">Another story with a long title</a></div></div>'
+    )
+    kept = span_texts(found, trimmed(found, 0, len(found.blocks)))
+    assert "6. Homeowners blamed the company, and it fell from favour." in kept
+
+
+def test_an_article_of_one_element_per_paragraph_beside_a_long_menu_is_read_whole() -> None:
+    paragraphs = [
+        "The council approved the budget on Monday after a debate that lasted most of the afternoon.",
+        "The opposition had asked for more money for schools and for the repair of two bridges.",
+        "The mayor said the city would borrow less next year, and that the repairs would start in spring.",
+    ]
+    menu = "".join(f'<div><a href="/{n}">Register to react to this article, option {n}</a></div>' for n in range(12))
+    found = layout(f'<div id="entry">{"".join(f"<div>{text}</div>" for text in paragraphs)}{menu}</div>')
+    assert span_texts(found, best_span(found)) == paragraphs

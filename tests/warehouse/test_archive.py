@@ -110,3 +110,14 @@ def test_pages_with_nul_in_headers_and_urls_of_any_length_are_archived_and_a_rej
     with db.cursor() as cur:
         cur.execute("select count(*) from page_fetches")
         assert cur.fetchone()[0] == 3
+
+
+def test_a_body_archived_at_another_gzip_level_reads_back(db: psycopg2.extensions.connection) -> None:
+    run_id = start_run(db)
+    db.commit()
+    body = b"<html><body><article><p>" + b"A body archived before the level changed. " * 200 + b"</p></article>"
+    page = fetched_page("http://example.test/old.html", body)
+    store_pages(db, run_id, page.source, [page])
+    with db, db.cursor() as cur:
+        cur.execute("update page_bodies set body_gzip = %s", (gzip.compress(body, 9),))
+    assert latest_pages(db, page.source, [page.requested_url])[page.requested_url].content == body

@@ -8,25 +8,29 @@ from datetime import UTC, date, datetime
 import psycopg2
 import pytest
 
-from etl.demo_site.content import EDITION_NAMES, SEED_TITLES, load_vocab
-from etl.demo_site.server import RunningSite
+from etl.demo_site.content import EDITION_NAMES, SEED_TITLES, build_site, load_vocab
 from etl.pipeline.run import run_sources
 from etl.records import Interval
 from etl.warehouse.connection import connect
 from etl.warehouse.queries import EXAMPLES_DIR
 from tests.factories import empty_data_tables, settings_for
+from tests.revised_site import CORRECTION, REVISED_DAY, revised_entry, running_revised_site
 
 EXAMPLES = sorted(p.stem for p in EXAMPLES_DIR.glob("example_*.sql"))
 WEEK = Interval(datetime(2025, 5, 12, tzinfo=UTC), datetime(2025, 5, 19, tzinfo=UTC))
 
 
 @pytest.fixture(scope="module")
-def loaded(
-    database_url: str, demo_site: RunningSite, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[psycopg2.extensions.connection]:
-    """The demo site's whole week loaded once for this module's read-only queries."""
+def loaded(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[psycopg2.extensions.connection]:
+    """The demo site's whole week loaded once for this module's read-only queries; then one article of
+    ``REVISED_DAY`` is corrected (headline, an appended paragraph) and a re-run of demo-en's week re-crawls it."""
     empty_data_tables(database_url)
-    run_sources(settings_for(database_url, demo_site, tmp_path_factory.mktemp("newsetl")), WEEK)
+    with running_revised_site() as (running, revised):
+        settings = settings_for(database_url, running, tmp_path_factory.mktemp("newsetl"))
+        run_sources(settings, WEEK)
+        entry = revised_entry(running.site)
+        revised.revise(entry.path, entry.title + " (corrected)")
+        run_sources(settings, WEEK, ["demo-en"])  # the same interval: failures stay on its first day
     conn = connect(database_url)
     yield conn
     conn.close()
@@ -164,6 +168,29 @@ def test_the_most_repeated_paragraphs_are_the_boilerplate(loaded: psycopg2.exten
     assert [row[1] for row in rows] == sorted((row[1] for row in rows), reverse=True)
     assert rows[0][3] is True
     assert rows[0][0] in boilerplate_lines()
+
+
+def test_the_corrected_article_of_the_day_shows_both_headlines_and_its_correction(
+    loaded: psycopg2.extensions.connection,
+) -> None:
+    columns, rows = run_example(loaded, "example_corrected_articles")
+    assert columns == [
+        "source_name",
+        "published_at",
+        "first_title",
+        "current_title",
+        "revisions_after_first",
+        "headline_changed",
+        "paragraphs_added",
+        "paragraphs_removed",
+        "last_changed_at",
+        "url",
+    ]
+    title = revised_entry(build_site()).title
+    assert [row[:8] for row in rows] == [("demo-en", rows[0][1], title, title + " (corrected)", 1, True, 1, 0)]
+    assert rows[0][1].astimezone(UTC).date() == REVISED_DAY
+    added = scalar(loaded, "select paragraphs_added from article_revision_changes where url = %s", (rows[0][9],))
+    assert added == [CORRECTION]
 
 
 def test_daily_source_stats_count_failures_per_source(loaded: psycopg2.extensions.connection) -> None:

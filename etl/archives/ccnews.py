@@ -1,0 +1,101 @@
+"""Common Crawl News (CC-NEWS): which WARC files may hold the articles of an interval.
+
+CC-NEWS publishes one path index per month, ``crawl-data/CC-NEWS/YYYY/MM/warc.paths.gz`` (gzip, one file
+path per line), under ``CcnewsSettings.base_url``. Its files are named by crawl time,
+``CC-NEWS-YYYYMMDDhhmmss-NNNNN.warc.gz``: a page is captured after it is published, mostly within days, so
+``ccnews_files`` lists the files of every month the interval touches and leaves out those crawled more than
+``CcnewsSettings.margin_days`` before its start or after its end (counted, and said by the caller). A file
+whose name carries no time is kept.
+
+Reads ``CcnewsSettings`` (``base_url``, ``margin_days``) and ``FetchSettings`` (timeouts, retries).
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import requests
+
+from etl.archives.warc import ArchiveError, http_session
+from etl.config import CcnewsSettings, FetchSettings
+from etl.records import Interval
+
+_CRAWL_TIME = re.compile(r"CC-NEWS-(\d{14})-\d+\.warc(\.gz)?$")
+MAX_INDEX_BYTES = 50_000_000
+"""A month's path index is about 100 kB gzip; more than this is no path index."""
+
+
+@dataclass(frozen=True)
+class CcnewsListing:
+    """The WARC file URLs to read for an interval, in index order, and how many were left out by name."""
+
+    urls: tuple[str, ...]
+    months: tuple[str, ...]
+    outside_window: int
+
+
+def months_touched(interval: Interval) -> list[date]:
+    """The first day of every month ``[start, end)`` touches (UTC): May 1 to June 1 is May only."""
+    first = interval.start.astimezone(UTC).date().replace(day=1)
+    last = (interval.end.astimezone(UTC) - timedelta(microseconds=1)).date()
+    months = []
+    while first <= last:
+        months.append(first)
+        first = (first + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def index_url(base_url: str, month: date) -> str:
+    """The URL of a month's path index under ``base_url``."""
+    return f"{base_url.rstrip('/')}/crawl-data/CC-NEWS/{month:%Y}/{month:%m}/warc.paths.gz"
+
+
+def crawl_time(path: str) -> datetime | None:
+    """The crawl time a CC-NEWS file name carries (``CC-NEWS-20250515103000-00123.warc.gz``), UTC; None if none."""
+    match = _CRAWL_TIME.search(path)
+    if match is None:
+        return None
+    try:
+        return datetime.strptime(match.group(1), "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def in_window(path: str, interval: Interval, margin: timedelta) -> bool:
+    """Whether a file may hold articles published in ``interval``: crawled within it, widened by ``margin``."""
+    crawled = crawl_time(path)
+    return crawled is None or interval.start - margin <= crawled < interval.end + margin
+
+
+def ccnews_files(settings: CcnewsSettings, fetch: FetchSettings, interval: Interval) -> CcnewsListing:
+    """The CC-NEWS WARC files to read for ``interval``: each month's path index read, files outside the
+    window left out (``in_window``). Raises ``ArchiveError`` when an index cannot be read (one line)."""
+    margin = timedelta(days=settings.margin_days)
+    urls: list[str] = []
+    outside = 0
+    months = months_touched(interval)
+    with http_session(fetch) as session:
+        for month in months:
+            for path in _index_paths(session, fetch, index_url(settings.base_url, month)):
+                if in_window(path, interval, margin):
+                    urls.append(f"{settings.base_url.rstrip('/')}/{path.lstrip('/')}")
+                else:
+                    outside += 1
+    return CcnewsListing(tuple(urls), tuple(f"{m:%Y-%m}" for m in months), outside)
+
+
+def _index_paths(session: requests.Session, fetch: FetchSettings, url: str) -> list[str]:
+    try:
+        response = session.get(url, timeout=(fetch.connect_timeout_s, fetch.read_timeout_s))
+    except requests.RequestException as exc:
+        raise ArchiveError(f"cannot read the CC-NEWS path index {url}: {type(exc).__name__}") from exc
+    if response.status_code != 200:
+        raise ArchiveError(f"cannot read the CC-NEWS path index {url}: HTTP {response.status_code}")
+    try:
+        text = gzip.decompress(response.content[:MAX_INDEX_BYTES]).decode("utf-8")
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise ArchiveError(f"the CC-NEWS path index {url} is not a gzip list of paths: {exc}") from exc
+    return [line.strip() for line in text.splitlines() if line.strip()]

@@ -1,0 +1,143 @@
+"""The ``news_archive`` DAG: it parses, maps one import per WARC file in the pool, and a run against a local
+CC-NEWS mirror imports every file of the month and loads the articles published in the interval.
+
+As in test_news_etl.py, ``airflow`` is imported only inside fixtures and tests (after ``airflow_env`` pointed
+``AIRFLOW_HOME`` at a throwaway directory), and ``dag.test()`` runs in a subprocess configured by
+environment alone, as a worker is.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from etl.config import load_settings
+from etl.demo_site.content import SiteConfig, build_site
+from tests.archives.builders import BASE, Rec, page, write_warc
+from tests.archives.mirror import Mirror, publish_month, running_mirror
+from tests.factories import DAGS_FOLDER, REPO_ROOT, query_rows
+
+if TYPE_CHECKING:
+    from airflow.dag_processing.dagbag import DagBag
+
+# argv: dags folder, run conf (JSON), result file.
+DAG_TEST_SCRIPT = """
+import json, sys
+from airflow.dag_processing.dagbag import DagBag
+
+dag = DagBag(dag_folder=sys.argv[1]).dags["news_archive"]
+run = dag.test(run_conf=json.loads(sys.argv[2]))
+result = {
+    "state": run.state,
+    "tasks": sorted([ti.task_id, ti.map_index, ti.rendered_map_index, ti.state] for ti in run.get_task_instances()),
+}
+with open(sys.argv[3], "w") as out:
+    json.dump(result, out)
+"""
+
+
+def test_news_archive_lists_files_then_maps_one_import_per_file_then_checks(dagbag: DagBag) -> None:
+    assert dagbag.import_errors == {}
+    dag = dagbag.dags["news_archive"]
+
+    assert set(dag.task_ids) == {"migrate_warehouse", "list_warc_files", "import_warc_file", "check_imports"}
+    assert dag.get_task("list_warc_files").upstream_task_ids == {"migrate_warehouse"}
+    assert dag.get_task("import_warc_file").upstream_task_ids == {"list_warc_files"}
+    assert dag.get_task("import_warc_file").is_mapped
+    assert dag.get_task("check_imports").upstream_task_ids == {"import_warc_file"}
+
+
+def test_imports_run_in_the_pool_named_by_their_file(dagbag: DagBag) -> None:
+    dag = dagbag.dags["news_archive"]
+    task = dag.get_task("import_warc_file")
+
+    assert task.pool == load_settings({}).schedule.pool
+    assert task.map_index_template == "{{ warc_file_name }}"
+    assert all(t.doc_md for t in dag.tasks)
+    assert dag.timetable.can_be_scheduled is False  # triggered by hand only
+    assert dag.catchup is False
+
+
+def test_params_choose_sources_interval_and_files(dagbag: DagBag) -> None:
+    params = dagbag.dags["news_archive"].params
+
+    assert params["sources"] == []
+    assert (params["start"], params["end"]) == ("2025-05-01", "2025-06-01")
+    assert params["warc_files"] == []
+
+
+@pytest.fixture(scope="module")
+def airflow_metadata_env(airflow_env: dict[str, str]) -> dict[str, str]:
+    """``airflow_env`` with its SQLite metadata database migrated."""
+    run_logged([sys.executable, "-m", "airflow", "db", "migrate"], env=airflow_env, timeout=300)
+    return airflow_env
+
+
+@pytest.fixture
+def mirror(tmp_path: Path) -> Iterator[Mirror]:
+    """A CC-NEWS mirror with two files in May 2025: demo-de captures of the 12th to 18th and of the 13th."""
+    site = build_site(SiteConfig())
+    generated = [e for e in site.entries("de") if e.kind == "generated" and e.status == 200]
+    files = {}
+    for name, entries in (
+        ("CC-NEWS-20250512000000-00000.warc.gz", generated[::8][:6]),
+        ("CC-NEWS-20250513000000-00001.warc.gz", generated[13:16]),
+    ):
+        records = [Rec(BASE + e.path, page(site, e), e.published_at.astimezone(UTC)) for e in entries]
+        files[name] = write_warc(tmp_path / name, records).read_bytes()
+    with running_mirror(tmp_path / "mirror") as running:
+        publish_month(running, 2025, 5, files)
+        yield running
+
+
+@pytest.mark.slow
+def test_a_run_imports_every_file_of_the_month_from_the_mirror(
+    airflow_metadata_env: dict[str, str], clean_database: str, mirror: Mirror, tmp_path: Path
+) -> None:
+    query_rows(clean_database, "truncate warc_imports; select 1")
+    env = {
+        **airflow_metadata_env,
+        "NEWSETL_DATABASE_URL": clean_database,
+        "NEWSETL_CCNEWS_BASE_URL": mirror.base_url,
+        "NEWSETL_EXTRACT_PROCESSES": "1",
+    }
+    conf = {"sources": ["demo-de"], "start": "2025-05-13", "end": "2025-05-16"}
+
+    result = run_dag_test(conf, env, tmp_path)
+
+    assert result["state"] == "success"
+    imports = [task for task in result["tasks"] if task[0] == "import_warc_file"]
+    assert sorted(name for _, _, name, _ in imports) == [
+        "CC-NEWS-20250512000000-00000.warc.gz",
+        "CC-NEWS-20250513000000-00001.warc.gz",
+    ]
+    assert all(state == "success" for *_, state in imports)
+    assert query_rows(clean_database, "select status, count(*) from warc_imports group by 1") == [("done", 2)]
+    published = query_rows(clean_database, "select published_at from articles")
+    assert published
+    assert all("2025-05-13" <= f"{at.astimezone(UTC):%Y-%m-%d}" < "2025-05-16" for (at,) in published)
+
+
+def run_dag_test(conf: dict[str, Any], env: dict[str, str], tmp_path: Path, timeout: float = 900) -> dict[str, Any]:
+    """Run ``news_archive`` once with ``dag.test()`` in a fresh interpreter; return what the run did."""
+    result_file = tmp_path / "dag_test.json"
+    command = [sys.executable, "-c", DAG_TEST_SCRIPT, str(DAGS_FOLDER), json.dumps(conf), str(result_file)]
+    run_logged(command, env=env, timeout=timeout)
+    return json.loads(result_file.read_text())
+
+
+def run_logged(command: list[str], env: dict[str, str], timeout: float = 120) -> None:
+    """Run ``command`` from the repository root; on failure put its output in the report, not just the code."""
+    done = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+    if done.returncode != 0:
+        pytest.fail(
+            f"{' '.join(command)} exited {done.returncode}\n"
+            f"--- stdout ---\n{done.stdout[-20000:]}\n--- stderr ---\n{done.stderr[-20000:]}"
+        )

@@ -1,0 +1,83 @@
+"""The near-duplicate index (``paragraph_bands``, migration 0012): one row per paragraph, band keys as stored by
+``etl.dedup.near_duplicates``, and rows written before 0012 converted to the same keys."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from etl.config import DedupSettings
+from etl.dedup.near_duplicates import BandHasher, hasher_for, link_near_duplicates
+from etl.dedup.normalise import paragraph_key
+from etl.warehouse.connection import connect
+from etl.warehouse.migrate import migrate
+from etl.warehouse.queries import MIGRATIONS_DIR, migration_files
+from tests.factories import throwaway_database
+
+TEXTS = (
+    "Die Delegation aus Karamay besuchte am Dienstag den High-Tech Park in Minsk und besprach die Zusammenarbeit.",
+    "The council met on Tuesday to discuss the new budget for schools, roads and the library in the old town.",
+)
+SETTINGS = DedupSettings()
+
+
+def test_band_keys_are_the_band_hashes_with_the_band_number_in_the_top_byte() -> None:
+    hasher = BandHasher(permutations=64, bands=16)
+    hashes, keys = hasher.band_hashes(TEXTS[0]), hasher.band_keys(TEXTS[0])
+    assert [(h ^ k) & 2**64 - 1 for h, k in zip(hashes, keys, strict=True)] == [band << 56 for band in range(16)]
+    assert hasher.band_keys(TEXTS[0], min_chars=10_000) == []
+
+
+def test_a_paragraph_is_one_row_of_its_band_keys(database_url: str, clean_database: str) -> None:
+    texts = {paragraph_key(text): text for text in TEXTS}
+    conn = connect(clean_database)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(
+                "insert into paragraphs (paragraph_key, text, first_seen_at) "
+                "select k, t, now() from unnest(%s::bytea[], %s::text[]) as u (k, t)",
+                (list(texts), list(texts.values())),
+            )
+        link_near_duplicates(conn, SETTINGS, texts.items())
+        link_near_duplicates(conn, SETTINGS, texts.items())
+        with conn, conn.cursor() as cur:
+            cur.execute("select paragraph_key, band_keys from paragraph_bands order by paragraph_key")
+            rows = [(bytes(key), keys) for key, keys in cur.fetchall()]
+    finally:
+        conn.close()
+    hasher = hasher_for(SETTINGS)
+    assert rows == sorted((key, hasher.band_keys(text)) for key, text in texts.items())
+
+
+def test_migration_0012_converts_band_rows_to_the_keys_the_step_writes(server_url: str, tmp_path: Path) -> None:
+    before = tmp_path / "migrations"
+    before.mkdir()
+    for path in migration_files():
+        if path.name < "0012":
+            shutil.copy(path, before / path.name)
+    hasher = hasher_for(SETTINGS)
+    texts = {paragraph_key(text): text for text in TEXTS}
+    with throwaway_database(server_url, "newsetl_test", migrated=False) as url:
+        conn = connect(url)
+        try:
+            migrate(conn, before)
+            with conn, conn.cursor() as cur:
+                cur.execute(
+                    "insert into paragraphs (paragraph_key, text, first_seen_at) "
+                    "select k, t, now() from unnest(%s::bytea[], %s::text[]) as u (k, t)",
+                    (list(texts), list(texts.values())),
+                )
+                for key, text in texts.items():
+                    cur.execute("insert into paragraph_lsh (paragraph_key, checked_at) values (%s, now())", (key,))
+                    for band, band_hash in enumerate(hasher.band_hashes(text)):
+                        cur.execute(
+                            "insert into paragraph_bands (band, band_hash, paragraph_key) values (%s, %s, %s)",
+                            (band, band_hash, key),
+                        )
+            migrate(conn, MIGRATIONS_DIR)
+            with conn, conn.cursor() as cur:
+                cur.execute("select paragraph_key, band_keys from paragraph_bands order by paragraph_key")
+                rows = [(bytes(key), keys) for key, keys in cur.fetchall()]
+        finally:
+            conn.close()
+    assert rows == sorted((key, hasher.band_keys(text)) for key, text in texts.items())
