@@ -118,6 +118,8 @@ def news_archive() -> None:
             if params.get("warc_files"):
                 return list(params["warc_files"])
             listing = ccnews_files(settings.ccnews, settings.fetch, interval)
+        for line in listing.unlisted:
+            print(line)
         print(
             f"CC-NEWS {', '.join(listing.months)}: {len(listing.urls)} WARC files to import, "
             f"{listing.outside_window} left out as crawled more than {settings.ccnews.margin_days:g} days "

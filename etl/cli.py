@@ -14,7 +14,9 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Sequence
@@ -68,9 +70,19 @@ def build_parser() -> argparse.ArgumentParser:
     again.add_argument("--source", action="append", help="source name (repeatable; default: all)")
 
     warc = verbs.add_parser(
-        "import-warc", help="load the pages of WARC/ARC files (paths or URLs); one JSON object per file"
+        "import-warc",
+        help="load the pages of WARC/ARC files (paths or URLs); one JSON object per file",
+        description="Load the articles captured in WARC/ARC files (gzip or not) through the pipeline's stages. "
+        "A file read to its end is skipped when imported again for the same sources and interval (a file is "
+        "known by its content, or a URL by its server's ETag/Length/Last-Modified, not by its name); an "
+        "interrupted one resumes at its last loaded batch. Needs a migrated warehouse (python -m etl migrate).",
     )
-    warc.add_argument("locations", nargs="+", metavar="PATH_OR_URL")
+    warc.add_argument(
+        "locations",
+        nargs="+",
+        metavar="PATH_OR_URL",
+        help="a local WARC/ARC file (.warc, .warc.gz, .arc.gz) or an http(s) URL of one, streamed",
+    )
     warc.add_argument("--source", action="append", help="source name (repeatable; default: all)")
     warc.add_argument("--start", type=parse_bound, help="load only articles published from (YYYY-MM-DD)")
     warc.add_argument("--end", type=parse_bound, help="... until, exclusive (YYYY-MM-DD); needs --start")
@@ -129,6 +141,17 @@ def _site_config(args: argparse.Namespace) -> SiteConfig:
     return replace(config, **{k: v for k, v in overrides.items() if v is not None})
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, ``timeout``, a service manager stopping the job) raised in the main thread as an
+    interruption, so that the clean-up of Ctrl-C runs: interrupted runs marked failed with this message, one
+    line on stderr, exit status 143 (128 + 15)."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not interrupt the clean-up
+    raise Terminated("terminated (SIGTERM)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
@@ -147,6 +170,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.verbose:
         # urllib3 warns at every retry of a request; the outcome (a page or a failure reason) is what counts.
         logging.getLogger("urllib3").setLevel(logging.ERROR)
+    previous = (
+        signal.signal(signal.SIGTERM, _terminate) if threading.current_thread() is threading.main_thread() else None
+    )
     try:
         settings = load_settings()
         return _VERBS[args.verb](settings, args)
@@ -158,14 +184,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_traceback_if(args.verbose)
         print(f"newsetl: cannot use the warehouse: {_one_line(exc)}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         _print_traceback_if(args.verbose)
         print(
-            "newsetl: interrupted; what was loaded stays, an interrupted run's row says failed, "
+            f"newsetl: {str(exc) or 'interrupted'}; what was loaded stays, an interrupted run's row says failed, "
             "and running the same command again finishes the job",
             file=sys.stderr,
         )
-        return 130
+        return 143 if isinstance(exc, Terminated) else 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 def _print_traceback_if(verbose: bool) -> None:
@@ -228,7 +257,9 @@ def _import_warc(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _ccnews(settings: Settings, args: argparse.Namespace) -> int:
-    """List the CC-NEWS files of the months the interval touches, then import them (``_import_each``)."""
+    """List the CC-NEWS files of the months the interval and its margin touch, then import them
+    (``_import_each``). A month without a path index is one line and the others are imported; exit status 1
+    when no month could be listed, or a month's index failed otherwise than by 404 (after importing the rest)."""
     from etl.archives.ccnews import ccnews_files
     from etl.archives.warc import ArchiveError
 
@@ -239,6 +270,8 @@ def _ccnews(settings: Settings, args: argparse.Namespace) -> int:
         _print_traceback_if(args.verbose)
         print(f"newsetl: {exc}", file=sys.stderr)
         return 1
+    for line in listing.unlisted:
+        print(f"newsetl: {line}", file=sys.stderr, flush=True)
     print(
         f"newsetl: CC-NEWS {', '.join(listing.months)}: {len(listing.urls)} WARC files to read, "
         f"{listing.outside_window} left out as crawled more than {settings.ccnews.margin_days:g} days outside "
@@ -246,7 +279,8 @@ def _ccnews(settings: Settings, args: argparse.Namespace) -> int:
         file=sys.stderr,
         flush=True,
     )
-    return _import_each(settings, args, listing.urls, interval)
+    status = _import_each(settings, args, listing.urls, interval)
+    return 1 if listing.incomplete else status
 
 
 def _import_each(

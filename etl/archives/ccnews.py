@@ -3,9 +3,14 @@
 CC-NEWS publishes one path index per month, ``crawl-data/CC-NEWS/YYYY/MM/warc.paths.gz`` (gzip, one file
 path per line), under ``CcnewsSettings.base_url``. Its files are named by crawl time,
 ``CC-NEWS-YYYYMMDDhhmmss-NNNNN.warc.gz``: a page is captured after it is published, mostly within days, so
-``ccnews_files`` lists the files of every month the interval touches and leaves out those crawled more than
-``CcnewsSettings.margin_days`` before its start or after its end (counted, and said by the caller). A file
-whose name carries no time is kept.
+``ccnews_files`` reads the index of every month the window ``[start - margin, end + margin)`` touches
+(``CcnewsSettings.margin_days``: May with a margin of 3 days reads April, May and June) and leaves out the
+files crawled outside that window (counted, and said by the caller). A file whose name carries no time is kept.
+
+A month whose index cannot be read (404: not published yet, or before CC-NEWS began in August 2016; or a
+server or network error) is one line in ``CcnewsListing.unlisted`` and the other months are still listed;
+only when no month at all could be listed is that an ``ArchiveError``. ``incomplete`` says whether a month
+failed otherwise than by 404 (a re-run may list it: the caller exits non-zero after importing the rest).
 
 Reads ``CcnewsSettings`` (``base_url``, ``margin_days``) and ``FetchSettings`` (timeouts, retries).
 """
@@ -30,11 +35,14 @@ MAX_INDEX_BYTES = 50_000_000
 
 @dataclass(frozen=True)
 class CcnewsListing:
-    """The WARC file URLs to read for an interval, in index order, and how many were left out by name."""
+    """The WARC file URLs to read for an interval, in index order, and how many were left out by name;
+    ``months`` read (``YYYY-MM``), ``unlisted``: one line per month whose index could not be read."""
 
     urls: tuple[str, ...]
     months: tuple[str, ...]
     outside_window: int
+    unlisted: tuple[str, ...] = ()
+    incomplete: bool = False
 
 
 def months_touched(interval: Interval) -> list[date]:
@@ -71,31 +79,54 @@ def in_window(path: str, interval: Interval, margin: timedelta) -> bool:
 
 
 def ccnews_files(settings: CcnewsSettings, fetch: FetchSettings, interval: Interval) -> CcnewsListing:
-    """The CC-NEWS WARC files to read for ``interval``: each month's path index read, files outside the
-    window left out (``in_window``). Raises ``ArchiveError`` when an index cannot be read (one line)."""
+    """The CC-NEWS WARC files to read for ``interval``: the path index of every month the window
+    ``[start - margin, end + margin)`` touches, files crawled outside it left out (``in_window``). A month
+    whose index cannot be read is a line in ``unlisted``; raises ``ArchiveError`` (naming every month) when
+    no month could be listed."""
     margin = timedelta(days=settings.margin_days)
     urls: list[str] = []
     outside = 0
-    months = months_touched(interval)
+    read: list[str] = []
+    unlisted: list[str] = []
+    incomplete = False
     with http_session(fetch) as session:
-        for month in months:
-            for path in _index_paths(session, fetch, index_url(settings.base_url, month)):
+        for month in months_touched(Interval(interval.start - margin, interval.end + margin)):
+            try:
+                paths = _index_paths(session, fetch, index_url(settings.base_url, month))
+            except _Unlisted as exc:
+                unlisted.append(f"CC-NEWS {month:%Y-%m}: {exc}")
+                incomplete = incomplete or not exc.missing
+                continue
+            read.append(f"{month:%Y-%m}")
+            for path in paths:
                 if in_window(path, interval, margin):
                     urls.append(f"{settings.base_url.rstrip('/')}/{path.lstrip('/')}")
                 else:
                     outside += 1
-    return CcnewsListing(tuple(urls), tuple(f"{m:%Y-%m}" for m in months), outside)
+    if not read:
+        raise ArchiveError("no CC-NEWS month could be listed: " + "; ".join(unlisted))
+    return CcnewsListing(tuple(urls), tuple(read), outside, tuple(unlisted), incomplete)
+
+
+class _Unlisted(Exception):
+    """A month's path index that cannot be read; ``missing`` when the server says it does not exist (404)."""
+
+    def __init__(self, message: str, *, missing: bool = False) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 def _index_paths(session: requests.Session, fetch: FetchSettings, url: str) -> list[str]:
     try:
         response = session.get(url, timeout=(fetch.connect_timeout_s, fetch.read_timeout_s))
     except requests.RequestException as exc:
-        raise ArchiveError(f"cannot read the CC-NEWS path index {url}: {type(exc).__name__}") from exc
+        raise _Unlisted(f"cannot read the path index {url}: {type(exc).__name__}") from exc
+    if response.status_code == 404:
+        raise _Unlisted(f"no path index at {url} (HTTP 404): left out", missing=True)
     if response.status_code != 200:
-        raise ArchiveError(f"cannot read the CC-NEWS path index {url}: HTTP {response.status_code}")
+        raise _Unlisted(f"cannot read the path index {url}: HTTP {response.status_code}")
     try:
         text = gzip.decompress(response.content[:MAX_INDEX_BYTES]).decode("utf-8")
     except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise ArchiveError(f"the CC-NEWS path index {url} is not a gzip list of paths: {exc}") from exc
+        raise _Unlisted(f"the path index {url} is not a gzip list of paths: {exc}") from exc
     return [line.strip() for line in text.splitlines() if line.strip()]

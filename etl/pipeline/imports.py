@@ -21,23 +21,32 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
-import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import psycopg2.extensions
-import urllib3.exceptions
+import requests
 from psycopg2.extras import Json
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
-from etl.archives.warc import ArchiveError, Capture, Left, Skip, SourceRouter, open_archive, read_record
-from etl.config import ConfigError, Settings
+from etl.archives.warc import (
+    ArchiveError,
+    Capture,
+    Left,
+    Skip,
+    SourceRouter,
+    describe_error,
+    http_session,
+    is_url,
+    read_archive,
+)
+from etl.config import ConfigError, FetchSettings, Settings
 from etl.dedup.after_batch import after_run
 from etl.pipeline.run import Run, _close_failed_run, _finish_run, _load, _start_run, _unless_rejected
 from etl.pipeline.streams import run_ahead
@@ -64,11 +73,10 @@ CHECKPOINT_RECORDS = 5_000
 """Records read between two checkpoints when few of them are pages (a file where 1% belong to a source)."""
 READ_AHEAD = 1
 """Batches the reading thread may hold ready (besides the one it fills) while the pipeline is busy."""
+DIGEST_BYTES = 1 << 20
+"""Bytes read from each end of a local file for its identity (``identify_file``)."""
 PROGRESS_EVERY_S = 5.0
 """Seconds between two progress lines of one file."""
-_READ_ERRORS = (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error, urllib3.exceptions.HTTPError)
-"""What reading a WARC stream raises when the file is corrupt or cut, or the connection breaks (requests'
-errors are OSErrors)."""
 
 Progress = Callable[[str], None]
 
@@ -147,11 +155,62 @@ def import_files(
                 raise
             except Exception as exc:
                 logger.info("import of %s failed", location, exc_info=True)
-                error = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+                error = describe_error(exc)
                 if isinstance(exc, ArchiveError):
                     error = " ".join(str(exc).split())
                 results.append(importer.failed(error))
     return results
+
+
+@dataclass(frozen=True)
+class FileIdentity:
+    """What a WARC file is, whatever it was called: ``key`` (``warc_imports.file_key``), where it is read
+    from (``location``: an absolute path or the URL) and its size in bytes when known (None: a server that
+    gave no Content-Length)."""
+
+    key: str
+    location: str
+    size: int | None
+
+
+def identify_file(location: str, fetch: FetchSettings) -> FileIdentity:
+    """The identity of a local path or http(s) URL (``warc_imports.file_key``).
+
+    A local file: its resolved absolute path, and as key its size and the SHA-256 of its first and last
+    ``DIGEST_BYTES`` (two different ``crawl.warc.gz`` differ; ``a/../a/x.warc.gz`` is ``a/x.warc.gz``; a copy
+    elsewhere is the same file). A URL: the URL, with the ``ETag``, ``Content-Length`` and ``Last-Modified``
+    a HEAD request gets (none when the server answers no HEAD: then the URL alone). Raises ``ArchiveError``
+    for a local file that cannot be read."""
+    if is_url(location):
+        return _identify_url(location, fetch)
+    path = Path(location).expanduser().resolve()
+    try:
+        with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            digest = hashlib.sha256(f"{size}|".encode())
+            digest.update(handle.read(DIGEST_BYTES))
+            if size > DIGEST_BYTES:
+                handle.seek(max(DIGEST_BYTES, size - DIGEST_BYTES))
+                digest.update(handle.read(DIGEST_BYTES))
+    except OSError as exc:
+        raise ArchiveError(f"cannot read {location}: {exc.strerror or exc}") from exc
+    return FileIdentity(f"local:{size}:{digest.hexdigest()}", str(path), size)
+
+
+def _identify_url(url: str, fetch: FetchSettings) -> FileIdentity:
+    try:
+        with http_session(fetch) as session:
+            response = session.head(url, allow_redirects=True, timeout=(fetch.connect_timeout_s, fetch.read_timeout_s))
+    except requests.RequestException:
+        return FileIdentity(f"url:{url}", url, None)
+    if response.status_code != 200:
+        return FileIdentity(f"url:{url}", url, None)
+    headers = response.headers
+    length = headers.get("Content-Length", "").strip()
+    size = int(length) if length.isdigit() else None
+    given = {"etag": headers.get("ETag"), "length": length, "modified": headers.get("Last-Modified")}
+    validators = [f"|{name}={value.strip()}" for name, value in given.items() if value and value.strip()]
+    return FileIdentity(f"url:{url}" + "".join(validators), url, size)
 
 
 def scope_of(source_names: Sequence[str] | None) -> str:
@@ -162,10 +221,12 @@ def scope_of(source_names: Sequence[str] | None) -> str:
 @dataclass
 class _Batch:
     """The records read since the last checkpoint: counts by outcome, captures per source, then their
-    extraction futures; ``end`` is the byte offset of the first record after them."""
+    extraction futures; ``end`` is the byte offset of the first record after them; ``error``: why reading
+    stopped before the file's end (the stream broke), None when it did not."""
 
     records: int = 0
     end: int = 0
+    error: str | None = None
     counts: Counter[str] = field(default_factory=Counter)
     by_source: dict[str, Counter[str]] = field(default_factory=dict)
     captures: dict[str, list[Capture]] = field(default_factory=dict)
@@ -211,12 +272,13 @@ class _FileImporter:
         self.settings = settings
         self.location = location
         self.sources = {source.name: source for source in sources}
-        self.router = SourceRouter(sources, source_names or list(self.sources))
+        self.router = SourceRouter(sources, source_names or list(self.sources), settings.fetch.user_agent)
         self.published_in = published_in
         self.interval = published_in or ALL_TIME
         self.pool = pool
         self.dag_run_id = dag_run_id
-        self.key = {
+        self.key: dict[str, Any] = {
+            "file_key": None,
             "warc_file": location,
             "scope": scope_of(source_names),
             "interval_start": self.interval.start,
@@ -243,12 +305,24 @@ class _FileImporter:
         )
 
     def run(self, progress: Progress | None) -> FileImport:
+        identity = identify_file(self.location, self.settings.fetch)
+        if identity.size == 0:
+            raise ArchiveError(f"{self.location}: empty file (0 bytes)")
+        self.key.update(file_key=identity.key, warc_file=identity.location)
         conn = connect(warehouse_url(self.settings), self.settings)
         try:
             wait_for_lock(conn, query("lock_warc_import"), self.key, f"another import of {self.location}")
             with conn, conn.cursor() as cur:
                 cur.execute(query("start_warc_import"), self.key)
                 status, resume_offset, records_read, counts = cur.fetchone()
+            if status != "done" and identity.size is not None and resume_offset > identity.size:
+                logger.warning(
+                    "%s: the checkpoint at byte %d lies past the file's end (%d bytes): reading it from the start",
+                    self.location,
+                    resume_offset,
+                    identity.size,
+                )
+                status, resume_offset, records_read, counts = "running", 0, 0, {}
             self.totals.update(counts)
             self.records, self.offset, self.resumed_at = records_read, resume_offset, resume_offset
             if status == "done":
@@ -277,41 +351,38 @@ class _FileImporter:
 
     def _read(self, conn: psycopg2.extensions.connection, progress: Progress | None) -> None:
         """Read the file from the checkpoint to its end in a thread (``READ_AHEAD`` batches ahead), while
-        here a batch is archived and sent to extraction and the one before it loads."""
+        here a batch is archived and sent to extraction and the one before it loads. When the stream breaks
+        (``ArchiveError``), every batch read before it still loads and is checkpointed, then the error is
+        raised (the file is ``failed`` and the next import continues after the last record read)."""
         pending: _Batch | None = None
+        error: str | None = None
         for batch in run_ahead(self._batches(), READ_AHEAD, "newsetl-warc"):
             pending = self._advance(conn, batch, pending, progress)
+            error = batch.error
         if pending is not None:
-            self._load(conn, pending, "done", progress)
+            self._load(conn, pending, "running" if error else "done", progress)
+        if error is not None:
+            raise ArchiveError(error)
 
     def _batches(self) -> Iterator[_Batch]:
-        """The records from the checkpoint on, routed and read (``read_record``), in batches of at most
-        ``Settings.load_batch_size`` captures or ``CHECKPOINT_RECORDS`` records; the last ends at the file's end.
-        Runs in the reading thread: no warehouse here."""
+        """The records from the checkpoint on (``etl.archives.warc.read_archive``: routed, read, damaged spans
+        counted ``corrupt``), in batches of at most ``Settings.load_batch_size`` captures or
+        ``CHECKPOINT_RECORDS`` records; the last ends at the file's end, or where the stream broke (its
+        ``error`` set). Runs in the reading thread: no warehouse here."""
         settings = self.settings
-        max_bytes = settings.fetch.max_bytes
-        batch = _Batch()
-        offset = self.offset
-        with open_archive(self.location, self.offset, settings.fetch) as opened:
-            records = ArchiveIterator(opened.stream, arc2warc=True)
-            try:
-                for record in records:
-                    offset = records.offset
-                    if offset < self.resumed_at:
-                        continue  # the server ignored the Range request: these were loaded before
-                    if batch.pages >= settings.load_batch_size or batch.records >= CHECKPOINT_RECORDS:
-                        batch.end = offset
-                        yield batch
-                        batch = _Batch()
-                    batch.add(read_record(record, offset, self.router, max_bytes))
-                batch.end = records.offset
-            except _READ_ERRORS as exc:
-                raise ArchiveError(
-                    f"{self.location}: cannot read on after byte {offset:,}: {type(exc).__name__}: "
-                    + " ".join(str(exc).split())
-                ) from exc
-            finally:
-                records.close()
+        batch = _Batch(end=self.offset)
+        reads = read_archive(self.location, self.offset, settings.fetch, self.router, settings.fetch.max_bytes)
+        try:
+            for read in reads:
+                if batch.pages >= settings.load_batch_size or batch.records >= CHECKPOINT_RECORDS:
+                    yield batch
+                    batch = _Batch(end=batch.end)
+                batch.add(read.outcome)
+                batch.end = read.end
+        except ArchiveError as exc:
+            batch.error = " ".join(str(exc).split())
+        finally:
+            reads.close()
         yield batch
 
     def _advance(
@@ -396,7 +467,8 @@ class _FileImporter:
             cur.execute(
                 query("insert_warc_captures"),
                 {
-                    "warc_file": self.location,
+                    "file_key": self.key["file_key"],
+                    "warc_file": self.key["warc_file"],
                     "source_name": run.source.name,
                     "run_id": run.run_id,
                     "record_offsets": [c.record_offset for c in captures],

@@ -490,12 +490,14 @@ def _start_run(conn: psycopg2.extensions.connection, source: Source, interval: I
 
 
 def _close_failed_run(conn: psycopg2.extensions.connection, run: Run, exc: BaseException) -> None:
-    """Mark the run's audit row failed with ``exc``. When the warehouse itself is what failed (the connection
+    """Mark the run's audit row failed with ``exc`` (an interruption: ``interrupted``, or its message, e.g. the
+    CLI's ``terminated (SIGTERM)``). When the warehouse itself is what failed (the connection
     is gone), that cannot be written: a warning says so and the row is left ``running``, which the next
     run of the source marks abandoned (``mark_abandoned_runs``); ``exc`` is what the caller reports."""
     try:
         conn.rollback()
-        _finish_run(conn, run.run_id, run.counts, "failed", f"{type(exc).__name__}: {exc}")
+        error = (str(exc) or "interrupted") if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
+        _finish_run(conn, run.run_id, run.counts, "failed", error)
     except psycopg2.Error as write_error:
         logger.warning(
             "run %s: could not mark the run failed (%s); the next run marks it abandoned",

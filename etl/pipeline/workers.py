@@ -507,7 +507,8 @@ def _serve(conn: Connection, max_memory_mb: int) -> None:
     replaced) when a page ran out of memory or its address space has grown past half the cap: memory Python
     freed is rarely returned to the system, so a worker that once held a huge page would otherwise fail
     ordinary pages as ``too_large`` later. Ctrl-C is the parent's to handle: it stops the pool, which stops
-    the workers."""
+    the workers. A worker whose parent died (kill -9: ``EOFError``, ``ConnectionResetError``,
+    ``BrokenPipeError`` on its pipe) ends without a traceback."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     cap = max_memory_mb * 2**20
@@ -517,14 +518,15 @@ def _serve(conn: Connection, max_memory_mb: int) -> None:
     while True:
         try:
             task = conn.recv()
-        except EOFError:
+            if task is None:
+                return
+            conn.send(_STARTED)
+        except (EOFError, OSError):  # the parent is gone (killed): nobody to answer, end quietly
             return
         except MemoryError as exc:
-            conn.send((False, exc, True))
+            with suppress(EOFError, OSError):
+                conn.send((False, exc, True))
             return
-        if task is None:
-            return
-        conn.send(_STARTED)
         fn, args, kwargs = task
         try:
             ok, value = True, fn(*args, **kwargs)

@@ -7,7 +7,9 @@ the first 1,000 characters of the title and 200,000 of the text (``sql/queries/u
 tsvector holds at most 1 MB of lexemes, and an article never reaches the cap.
 
 ``etl.warehouse.load.load_batch`` builds the documents of the articles it writes in its own transaction, so
-an article and its search row commit together; ``index_articles`` builds any that are still stale.
+an article and its search row commit together; ``index_articles`` builds any that are still stale. Either
+reads only the given articles' rows, each through an index (articles by URL, their search row, paragraph list
+and paragraph texts by key), so a batch costs the same however large the warehouse is (issue 19).
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from etl.warehouse.transactions import run_in_transaction
 
 
 def index_articles(conn: psycopg2.extensions.connection, urls: Sequence[str]) -> int:
-    """Build the search documents of the articles at ``urls`` not indexed in their stored version."""
+    """Build the search documents of the articles at ``urls`` not indexed in their stored version (a URL
+    given twice counts once; one not stored, or an article without paragraphs, gets none); how many were
+    built or rebuilt."""
     if not urls:
         return 0
 

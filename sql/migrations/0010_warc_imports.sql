@@ -10,8 +10,15 @@
 -- loaded starts, in the file's bytes as stored, compressed) with the counts so far, so a killed import
 -- continues there and a finished one (status done) is skipped. warc_captures references pipeline_runs, so
 -- emptying pipeline_runs (truncate ... cascade) empties it too; warc_imports names its runs in run_ids.
+--
+-- A file is known by its file_key, never by the path as typed: a local file by its size and a digest of its
+-- first and last MiB (so crawl.warc.gz in two directories are two files, a/../a/x.warc.gz and x.warc.gz one),
+-- a URL by the URL and the validators its server gives (ETag, Content-Length, Last-Modified). A capture read
+-- again under another key (a file that grew) keeps its first row: (url, captured_at, body_sha256) is unique.
 
 create table warc_imports (
+    file_key text not null,
+
     warc_file text not null,
     scope text not null,
     interval_start timestamptz not null,
@@ -24,7 +31,7 @@ create table warc_imports (
     started_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
     finished_at timestamptz,
-    constraint warc_imports_pkey primary key (warc_file, scope, interval_start, interval_end),
+    constraint warc_imports_pkey primary key (file_key, scope, interval_start, interval_end),
     constraint warc_imports_status_ck check (status in ('running', 'done')),
     constraint warc_imports_interval_ck check (interval_end > interval_start),
     constraint warc_imports_counts_ck check (
@@ -33,7 +40,8 @@ create table warc_imports (
 );
 comment on table warc_imports is
 'One row per import of one WARC/ARC file for one set of sources and one publication interval: how far it got (resumable) and what it counted.';
-comment on column warc_imports.warc_file is 'The file as given: a local path or an http(s) URL (a CC-NEWS file''s URL under NEWSETL_CCNEWS_BASE_URL).';
+comment on column warc_imports.file_key is 'What the file is: local:<size>:<sha256 of its first and last MiB and size>, or url:<URL> with |etag=, |length=, |modified= when the server gives them.';
+comment on column warc_imports.warc_file is 'Where the file was last read from: an absolute local path or an http(s) URL (a CC-NEWS file''s URL under NEWSETL_CCNEWS_BASE_URL).';
 comment on column warc_imports.scope is 'The sources the import took pages for: * for every source of the sources file, else their names sorted and joined by commas.';
 comment on column warc_imports.interval_start is 'Start (inclusive) of the publication interval loaded; 0001-01-01 UTC when the import named none.';
 comment on column warc_imports.interval_end is 'End (exclusive) of the publication interval loaded; 9999-12-31 UTC when the import named none.';
@@ -48,6 +56,7 @@ comment on column warc_imports.updated_at is 'When the last batch was committed.
 comment on column warc_imports.finished_at is 'When the import read the file to its end; null while running or interrupted.';
 
 create table warc_captures (
+    file_key text not null,
     warc_file text not null,
     record_offset bigint not null,
     source_name text not null references sources (source_name),
@@ -56,13 +65,15 @@ create table warc_captures (
     target_uri text not null,
     captured_at timestamptz not null,
     body_sha256 bytea not null,
-    constraint warc_captures_pkey primary key (warc_file, record_offset),
+    constraint warc_captures_pkey primary key (file_key, record_offset),
+    constraint warc_captures_capture_uq unique (url, captured_at, body_sha256),
     constraint warc_captures_offset_ck check (record_offset >= 0),
     constraint warc_captures_sha256_ck check (octet_length(body_sha256) = 32)
 );
 create index warc_captures_url_ix on warc_captures using hash (url);
 comment on table warc_captures is 'One row per WARC record a source took as a page: the provenance of archived captures.';
-comment on column warc_captures.warc_file is 'The file the record came from (warc_imports.warc_file).';
+comment on column warc_captures.file_key is 'The file the record came from (warc_imports.file_key).';
+comment on column warc_captures.warc_file is 'Where that file was read from (warc_imports.warc_file).';
 comment on column warc_captures.record_offset is 'Byte offset of the record in the file (compressed, as stored): where `warcio extract FILE OFFSET` finds it.';
 comment on column warc_captures.source_name is 'The source the page was taken for.';
 comment on column warc_captures.run_id is 'The run that first archived the capture.';

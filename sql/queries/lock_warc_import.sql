@@ -3,7 +3,7 @@
 -- stopped. Session lock, released when the import's connection closes, also when its process dies.
 select pg_advisory_lock(
     hashtextextended(
-        'warc|' || %(warc_file)s || '|' || %(scope)s
+        'warc|' || %(file_key)s || '|' || %(scope)s
         || '|' || extract(epoch from %(interval_start)s::timestamptz)::bigint
         || '|' || extract(epoch from %(interval_end)s::timestamptz)::bigint,
         0

@@ -1,10 +1,12 @@
 """A local mirror of Common Crawl's layout for the tests: files served from a directory over HTTP on
 loopback, with ``Range: bytes=N-`` answered 206 (as Common Crawl's endpoint does) unless told to ignore it,
-optionally slowed down (so a test can kill an import mid-file), and every request's path and Range logged."""
+optionally slowed down (so a test can kill an import mid-file), and every GET's path and Range logged; HEAD
+gives the length and an ETag of the content."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
 import threading
 import time
 from collections.abc import Iterator
@@ -74,6 +76,20 @@ def running_mirror(root: Path) -> Iterator[Mirror]:
                         time.sleep(mirror.seconds_per_chunk)
             except (BrokenPipeError, ConnectionResetError):
                 pass
+
+        def do_HEAD(self) -> None:
+            """The file's length and an ETag of its content (as S3 gives them), no body; not logged."""
+            path = (root / self.path.lstrip("/")).resolve()
+            if not path.is_file() or root.resolve() not in path.parents:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            data = path.read_bytes()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("ETag", f'"{hashlib.md5(data).hexdigest()}"')  # a content tag, as S3 gives
+            self.end_headers()
 
         def log_message(self, format: str, *args: object) -> None:
             pass

@@ -61,8 +61,41 @@ def test_the_listing_reads_each_months_index_from_the_mirror(tmp_path: Path) -> 
     assert listing.months == ("2025-05",)
 
 
-def test_a_month_without_an_index_is_one_line_naming_it(tmp_path: Path) -> None:
+def test_a_month_without_an_index_is_one_line_and_the_other_months_are_listed(tmp_path: Path) -> None:
     with running_mirror(tmp_path) as mirror:
-        settings = CcnewsSettings(base_url=mirror.base_url)
-        with pytest.raises(ArchiveError, match=r"CC-NEWS/2025/05/warc.paths.gz: HTTP 404"):
+        urls = publish_month(mirror, 2025, 4, {"CC-NEWS-20250430120000-00000.warc.gz": b""})
+        settings = CcnewsSettings(base_url=mirror.base_url, margin_days=0)
+        spanning = Interval(datetime(2025, 4, 30, tzinfo=UTC), datetime(2025, 5, 2, tzinfo=UTC))
+
+        listing = ccnews_files(settings, FETCH, spanning)
+
+    assert listing.urls == tuple(urls)
+    assert listing.months == ("2025-04",)
+    assert len(listing.unlisted) == 1 and "2025-05" in listing.unlisted[0] and "404" in listing.unlisted[0]
+    assert not listing.incomplete
+
+
+def test_no_month_listed_at_all_is_an_archive_error_naming_them(tmp_path: Path) -> None:
+    with running_mirror(tmp_path) as mirror:
+        settings = CcnewsSettings(base_url=mirror.base_url, margin_days=0)
+        with pytest.raises(ArchiveError, match=r"no CC-NEWS month could be listed: CC-NEWS 2025-05: .*HTTP 404"):
             ccnews_files(settings, FETCH, MAY)
+
+
+def test_the_margin_reaches_into_the_months_before_and_after(tmp_path: Path) -> None:
+    with running_mirror(tmp_path) as mirror:
+        april = publish_month(mirror, 2025, 4, {f"CC-NEWS-202504{d}000000-00000.warc.gz": b"" for d in (20, 29)})
+        may = publish_month(mirror, 2025, 5, {"CC-NEWS-20250515000000-00000.warc.gz": b""})
+        june = publish_month(mirror, 2025, 6, {f"CC-NEWS-202506{d}000000-00000.warc.gz": b"" for d in ("02", 10)})
+        settings = CcnewsSettings(base_url=mirror.base_url, margin_days=3)
+
+        listing = ccnews_files(settings, FETCH, MAY)
+
+    assert months_touched(Interval(MAY.start - timedelta(days=3), MAY.end + timedelta(days=3))) == [
+        date(2025, 4, 1),
+        date(2025, 5, 1),
+        date(2025, 6, 1),
+    ]
+    assert listing.months == ("2025-04", "2025-05", "2025-06")
+    assert listing.urls == (april[1], may[0], june[0])
+    assert listing.outside_window == 2

@@ -166,3 +166,60 @@ def test_an_arc_file_is_read_like_a_warc(tmp_path: Path) -> None:
     assert [c.target_uri for c in captures] == [BASE + e.path for e in entries]
     assert all(c.page.fetched_at == datetime(2025, 5, 12, 9, 30, tzinfo=UTC) for c in captures)
     assert captures[0].page.content == page(SITE, entries[0])
+
+
+def test_listing_pages_and_pages_off_the_article_pattern_are_not_articles(tmp_path: Path) -> None:
+    first = articles(SITE, "de", 1)[0]
+    at = first.published_at
+    listings = [f"/de/archive/{first.published_at.date().isoformat()}/", "/de/", "/de/about/"]
+    section = SITE.response(listings[1], BASE)[2]
+    records = [Rec(BASE + first.path, page(SITE, first), at)] + [
+        Rec(BASE + path, SITE.response(path, BASE)[2] or section, at) for path in listings
+    ]
+    records.append(Rec(f"{BASE}/de/politik/?tag=3", section, at))
+    path = write_warc(tmp_path / "crawl.warc.gz", records)
+
+    outcomes = read_all(path, SourceRouter(SOURCES, ["demo-de"]))
+
+    assert reasons(outcomes) == {"taken": 1, "not_article": 4}
+    assert all(o.source == "demo-de" for o in outcomes if isinstance(o, Left))
+
+
+def test_an_archive_day_page_is_no_article_even_where_the_pattern_would_take_it() -> None:
+    source = Source(
+        "s",
+        "https://www.example.com/",
+        "en",
+        ("archive",),
+        archive_url="https://www.example.com/news/archive/{date}/",
+        article_url_pattern="/news/",
+        allowed_hosts=("www.example.com",),
+    )
+    router = SourceRouter([source], ["s"])
+    day, story = "https://www.example.com/news/archive/2025-05-15/", "https://www.example.com/news/a-story"
+
+    for uri, expected in ((day, Skip.NOT_ARTICLE), (story, None)):
+        routed = router.route(uri)
+        assert isinstance(routed, Routed) and router.refusal(routed, uri) == expected
+
+
+def test_a_page_the_captured_robots_txt_disallows_is_counted_robots(tmp_path: Path) -> None:
+    de = articles(SITE, "de", 2)
+    at = de[0].published_at
+    robots = b"User-agent: *\nDisallow: /de/intern/\n\nUser-agent: newsetl\nDisallow: " + de[1].path.encode() + b"\n"
+    records = [
+        Rec(BASE + de[1].path, page(SITE, de[1]), at),  # before the robots.txt capture: taken
+        Rec(BASE + "/robots.txt", robots, at, content_type="text/plain"),
+        Rec(BASE + de[0].path, page(SITE, de[0]), at),
+        Rec(BASE + de[1].path, page(SITE, de[1]), at),
+    ]
+    path = write_warc(tmp_path / "crawl.warc.gz", records)
+
+    outcomes = read_all(path, SourceRouter(SOURCES, ["demo-de"], user_agent="newsetl/1.0"))
+
+    assert [o.reason.value if isinstance(o, Left) else "taken" for o in outcomes] == [
+        "taken",
+        "robots_txt",
+        "taken",
+        "robots",
+    ]
