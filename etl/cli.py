@@ -222,18 +222,16 @@ def _reprocess(settings: Settings, args: argparse.Namespace) -> int:
     return _run_each(settings, args, reprocess=True)
 
 
-def _run_each(settings: Settings, args: argparse.Namespace, *, reprocess: bool) -> int:
-    """Run the named sources (default: all), one JSON summary per source that ran; a source that failed is
-    one line on stderr (its ``pipeline_runs`` row says failed, with the error) and the others still run
-    (``run_sources``). Exit status 1 if any source failed; ``-v`` shows the tracebacks."""
-    from etl.pipeline.run import run_sources
+def _migrated_warehouse(settings: Settings, source_names: Sequence[str] | None) -> str | None:
+    """The warehouse URL for a loading verb (the embedded warehouse started if it is the default), after the
+    sources file and the named sources were checked (a mistake there is reported before a warehouse starts);
+    ``None``, with one line on stderr, when the warehouse lacks migrations."""
     from etl.sources import find_source, load_sources
 
-    sources = load_sources(settings)  # a mistake in the file is reported before a warehouse is started
-    for name in args.source or ():
+    sources = load_sources(settings)
+    for name in source_names or ():
         find_source(sources, name)
     url = local_warehouse_url(settings)
-    settings = replace(settings, database_url=url)
     pending = pending_migrations(url)
     if pending:
         print(
@@ -241,7 +239,20 @@ def _run_each(settings: Settings, args: argparse.Namespace, *, reprocess: bool) 
             f"({', '.join(pending)}): run `python -m etl migrate` first",
             file=sys.stderr,
         )
+        return None
+    return url
+
+
+def _run_each(settings: Settings, args: argparse.Namespace, *, reprocess: bool) -> int:
+    """Run the named sources (default: all), one JSON summary per source that ran; a source that failed is
+    one line on stderr (its ``pipeline_runs`` row says failed, with the error) and the others still run
+    (``run_sources``). Exit status 1 if any source failed; ``-v`` shows the tracebacks."""
+    from etl.pipeline.run import run_sources
+
+    url = _migrated_warehouse(settings, args.source)
+    if url is None:
         return 2
+    settings = replace(settings, database_url=url)
     summaries = run_sources(settings, Interval(args.start, args.end), args.source, reprocess=reprocess)
     for summary in summaries:
         if summary.status == "failed":
@@ -290,19 +301,9 @@ def _import_each(
     file on stdout; a file that failed is one line on stderr (the next import continues where it stopped)
     and the others are still imported. Exit status 1 if any file failed."""
     from etl.pipeline.imports import import_files
-    from etl.sources import find_source, load_sources
 
-    sources = load_sources(settings)
-    for name in args.source or ():
-        find_source(sources, name)
-    url = local_warehouse_url(settings)
-    pending = pending_migrations(url)
-    if pending:
-        print(
-            f"newsetl: the warehouse at {redacted(url)} lacks {len(pending)} migrations "
-            f"({', '.join(pending)}): run `python -m etl migrate` first",
-            file=sys.stderr,
-        )
+    url = _migrated_warehouse(settings, args.source)
+    if url is None:
         return 2
 
     def progress(line: str) -> None:

@@ -4,7 +4,7 @@ pages sources take from an archive go through the same stages as fetched pages.
 A file is read once, as a stream (``etl.archives.warc``), for every source imported: each record is routed
 to its source from its target URL before its payload is read; a source's captures are archived
 (``etl.warehouse.archive.store_pages``, with file and record offset in ``warc_captures``), extracted in the
-worker pool, deduplicated and loaded by ``etl.pipeline.run``'s own stages (``Run``, ``_load``), one
+worker pool, deduplicated and loaded by ``etl.pipeline.run``'s own stages (``Run``, ``load_outcomes``), one
 ``pipeline_runs`` row per source and file import (opened when the file's first page of that source comes).
 With a publication interval, only articles published in it load; the rest are counted (``out_of_interval``,
 ``no_date``) like every record not taken (``etl.archives.warc.Skip``).
@@ -48,7 +48,7 @@ from etl.archives.warc import (
 )
 from etl.config import ConfigError, FetchSettings, Settings
 from etl.dedup.after_batch import after_run
-from etl.pipeline.run import Run, _close_failed_run, _finish_run, _load, _start_run, _unless_rejected
+from etl.pipeline.run import Run, close_failed_run, finish_run, load_outcomes, start_run, unless_rejected
 from etl.pipeline.streams import run_ahead
 from etl.pipeline.workers import (
     ExtractOutcome,
@@ -331,12 +331,12 @@ class _FileImporter:
                 self._read(conn, progress)
             except BaseException as exc:
                 for run in self.runs.values():
-                    _close_failed_run(run.conn, run, exc)
+                    close_failed_run(run.conn, run, exc)
                 raise
             for run in self.runs.values():
                 with run.times.timed("boilerplate_s"):
                     after_run(run.conn, self.settings.dedup, run.source.name)
-                _finish_run(run.conn, run.run_id, run.counts, "success", None)
+                finish_run(run.conn, run.run_id, run.counts, "success", None)
             run_ids = tuple(run.run_id for run in self.runs.values())
             done = FileImport(
                 self.location, "done", self.records, self.offset, dict(self.totals), run_ids, self.resumed_at
@@ -395,7 +395,7 @@ class _FileImporter:
             with run.times.timed("archive_s"):
                 archived = store_pages(run.conn, run.run_id, name, pages)
                 self._record_captures(run, captures)
-            outcomes = [_unless_rejected(page, archived.rejected) for page in pages]
+            outcomes = [unless_rejected(page, archived.rejected) for page in pages]
             batch.extracting[name] = [
                 run.pool.submit(extract_page, job_for(run.source, page)) if isinstance(page, FetchedPage) else page
                 for page in outcomes
@@ -407,11 +407,11 @@ class _FileImporter:
     def _load(
         self, conn: psycopg2.extensions.connection, batch: _Batch, status: str, progress: Progress | None
     ) -> None:
-        """Load a batch's articles (``etl.pipeline.run._load``), then commit the checkpoint after it."""
+        """Load a batch's articles (``etl.pipeline.run.load_outcomes``), then commit the checkpoint after it."""
         for name, extracting in batch.extracting.items():
             run = self.runs[name]
             loaded, failed, left = run.counts.articles_loaded, run.counts.extract_failed, Counter(run.left_out)
-            _load(run, extracting)
+            load_outcomes(run, extracting)
             batch.count(name, "loaded", run.counts.articles_loaded - loaded)
             batch.count(name, "extract_failed", run.counts.extract_failed - failed)
             for reason, n in (run.left_out - left).items():
@@ -453,7 +453,7 @@ class _FileImporter:
             run_conn = connect(warehouse_url(self.settings), self.settings)
             try:
                 register_source(run_conn, source)
-                run_id = _start_run(run_conn, source, self.interval, self.dag_run_id)
+                run_id = start_run(run_conn, source, self.interval, self.dag_run_id)
             except BaseException:
                 run_conn.close()
                 raise

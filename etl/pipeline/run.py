@@ -223,7 +223,7 @@ def _run_source(
     try:
         register_source(conn, source)
         _lock_interval(conn, source, interval)
-        run = Run(settings, source, interval, _start_run(conn, source, interval, dag_run_id), conn, pool)
+        run = Run(settings, source, interval, start_run(conn, source, interval, dag_run_id), conn, pool)
         logger.info(
             "run %s: %s for [%s, %s)", run.run_id, source.name, interval.start.isoformat(), interval.end.isoformat()
         )
@@ -236,9 +236,9 @@ def _run_source(
             with run.times.timed("boilerplate_s"):
                 after_run(conn, settings.dedup, source.name)
         except BaseException as exc:
-            _close_failed_run(conn, run, exc)
+            close_failed_run(conn, run, exc)
             raise
-        _finish_run(conn, run.run_id, run.counts, "success", None)
+        finish_run(conn, run.run_id, run.counts, "success", None)
         run.times.wall_s = time.perf_counter() - started
         summary = run.summary("success")
         logger.info("%s", summary.describe())
@@ -325,12 +325,12 @@ def _fetched_batches(
                 with run.times.timed("archive_s"):
                     fetched = [p for p in pages if isinstance(p, FetchedPage)]
                     archived = store_pages(conn, run.run_id, source.name, fetched)
-                yield [_unless_rejected(p, archived.rejected) for p in pages]
+                yield [unless_rejected(p, archived.rejected) for p in pages]
     finally:
         conn.close()
 
 
-def _unless_rejected(page: FetchedPage | Failure, rejected: dict[str, str]) -> FetchedPage | Failure:
+def unless_rejected(page: FetchedPage | Failure, rejected: dict[str, str]) -> FetchedPage | Failure:
     """``page``, or a ``not_storable`` failure when the archive rejected it (``rejected``: URL -> message)."""
     if isinstance(page, Failure) or page.requested_url not in rejected:
         return page
@@ -379,9 +379,9 @@ def _extract_and_load(
                 ]
             )
             if len(in_flight) > EXTRACT_AHEAD:
-                _load(run, in_flight.popleft())
+                load_outcomes(run, in_flight.popleft())
         while in_flight:
-            _load(run, in_flight.popleft())
+            load_outcomes(run, in_flight.popleft())
     finally:
         for batch in in_flight:
             for item in batch:
@@ -398,7 +398,7 @@ def _counted(batches: Iterator[list[FetchedPage]], counts: StageCounts) -> Itera
         yield list(batch)
 
 
-def _load(run: Run, batch: Sequence[Failure | Future[ExtractOutcome]]) -> None:
+def load_outcomes(run: Run, batch: Sequence[Failure | Future[ExtractOutcome]]) -> None:
     """Wait for a batch's extraction, then load its articles and failures and run the cross-article steps."""
     counts, times = run.counts, run.times
     articles: list[DedupedArticle] = []
@@ -468,7 +468,7 @@ def _lock_interval(conn: psycopg2.extensions.connection, source: Source, interva
     wait_for_lock(conn, query("lock_source_interval"), params, waiting_for)
 
 
-def _start_run(conn: psycopg2.extensions.connection, source: Source, interval: Interval, dag_run_id: str | None) -> int:
+def start_run(conn: psycopg2.extensions.connection, source: Source, interval: Interval, dag_run_id: str | None) -> int:
     """Open the run's audit row, locked by this connection while it lives, and mark dead runs' rows abandoned."""
     with conn, conn.cursor() as cur:
         cur.execute(query("mark_abandoned_runs"), {"source_name": source.name})
@@ -489,7 +489,7 @@ def _start_run(conn: psycopg2.extensions.connection, source: Source, interval: I
     return run_id
 
 
-def _close_failed_run(conn: psycopg2.extensions.connection, run: Run, exc: BaseException) -> None:
+def close_failed_run(conn: psycopg2.extensions.connection, run: Run, exc: BaseException) -> None:
     """Mark the run's audit row failed with ``exc`` (an interruption: ``interrupted``, or its message, e.g. the
     CLI's ``terminated (SIGTERM)``). When the warehouse itself is what failed (the connection
     is gone), that cannot be written: a warning says so and the row is left ``running``, which the next
@@ -497,7 +497,7 @@ def _close_failed_run(conn: psycopg2.extensions.connection, run: Run, exc: BaseE
     try:
         conn.rollback()
         error = (str(exc) or "interrupted") if isinstance(exc, KeyboardInterrupt) else f"{type(exc).__name__}: {exc}"
-        _finish_run(conn, run.run_id, run.counts, "failed", error)
+        finish_run(conn, run.run_id, run.counts, "failed", error)
     except psycopg2.Error as write_error:
         logger.warning(
             "run %s: could not mark the run failed (%s); the next run marks it abandoned",
@@ -506,9 +506,10 @@ def _close_failed_run(conn: psycopg2.extensions.connection, run: Run, exc: BaseE
         )
 
 
-def _finish_run(
+def finish_run(
     conn: psycopg2.extensions.connection, run_id: int, counts: StageCounts, status: str, error: str | None
 ) -> None:
+    """Close the run's audit row with its counts, ``status`` (``success`` or ``failed``) and ``error``."""
     with conn, conn.cursor() as cur:
         params = {**asdict(counts), "discovery_counts": Json(counts.discovery_counts)}
         cur.execute(query("finish_run"), {**params, "run_id": run_id, "status": status, "error": error})

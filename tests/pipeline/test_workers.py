@@ -20,6 +20,8 @@ from etl.pipeline.workers import (
     ExtractOutcome,
     InlineExecutor,
     WorkerLimits,
+    _serve,
+    _WorkerContext,
     extract_page,
     extraction_executor,
     job_for,
@@ -218,3 +220,16 @@ def test_a_worker_that_ran_out_of_memory_is_replaced_before_the_next_page() -> N
     assert outcome.failure is not None and outcome.failure.reason == "too_large"
     assert after != before
     assert good.article is not None
+
+
+def test_a_worker_whose_parent_died_ends_without_a_traceback() -> None:
+    context = _WorkerContext()
+    ours, theirs = context.Pipe()
+    worker = context.Process(target=_serve, args=(theirs, 2048))
+    worker.start()
+    theirs.close()
+    ours.send((len, ("page",), {}))  # a job, then the parent is gone before the worker answers it
+    ours.close()
+    worker.join(60)
+
+    assert worker.exitcode == 0  # an uncaught BrokenPipeError or ConnectionResetError would end it with 1
