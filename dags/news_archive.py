@@ -16,11 +16,13 @@ scheduled.
 4. `check_imports` fails the run, naming the file, when a file could not be imported.
 
 Every task is safe to run twice: an import commits its position after each batch (`warc_imports`), so a
-retry or a re-run continues where it stopped and skips finished files; loads are idempotent upserts.
+retry or a re-run continues where it stopped and skips finished files (its log says so); loads are
+idempotent upserts. A local path that does not exist fails its task at once, without retries.
 
 **Params.** `sources`: source names (empty: all). `start`, `end`: the publication interval
 `[start, end)`, dates (YYYY-MM-DD, UTC); a whole month is `2025-05-01` to `2025-06-01`. `warc_files`:
-WARC/ARC paths or URLs to import instead of CC-NEWS (empty: CC-NEWS).
+WARC/ARC paths (absolute, as the workers see them) or URLs to import instead of CC-NEWS (empty:
+CC-NEWS).
 
 **Run it.** *Trigger* the DAG, set the params, press *Trigger*. From a shell:
 `airflow dags trigger news_archive --conf '{"start": "2025-05-01", "end": "2025-06-01"}'`.
@@ -33,6 +35,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import Param, dag, get_current_context, task
+from airflow.sdk.exceptions import AirflowFailException
 from newsetl_airflow import failures_for_good, task_settings
 
 from etl.config import load_settings
@@ -152,21 +155,28 @@ def news_archive() -> None:
                 progress=print,
             )
         if result.status == "failed":
+            if "://" not in location and not os.path.exists(location):
+                # No retry makes a missing file appear: fail now rather than after 15 minutes of retries.
+                raise AirflowFailException(result.describe())
             # A retry continues at the last committed batch (warc_imports).
             raise RuntimeError(result.describe())
+        if result.status == "skipped":
+            print(f"{location}: skipped, imported before by an import of the same sources and interval")
         return result.as_dict()
 
     @task
     def check_imports(results: list[dict[str, Any]]) -> None:
         """Fail the run, naming the file, when a file was not imported; else one line of totals."""
-        from airflow.sdk.exceptions import AirflowFailException
-
         problems = [f"{r['warc_file']}: {r['status']}" for r in results if r["status"] not in ("done", "skipped")]
         if problems:
             raise AirflowFailException("; ".join(problems))
-        loaded = sum(r["pages_loaded"] for r in results)
-        mb = sum(r["mb_read"] for r in results)
-        print(f"{len(results)} WARC files imported: {mb:.1f} MB, {loaded} pages loaded")
+        done = [r for r in results if r["status"] == "done"]
+        loaded = sum(r["pages_loaded"] for r in done)
+        mb = sum(r["mb_read"] for r in done)
+        print(
+            f"{len(done)} WARC files imported: {mb:.1f} MB, {loaded} pages loaded; "
+            f"{len(results) - len(done)} skipped, imported before"
+        )
 
     # TaskFlow calls return XComArgs where the functions' hints name the values they will carry.
     files = list_warc_files()  # type: ignore[call-arg, misc]

@@ -125,6 +125,21 @@ def test_a_run_imports_every_file_of_the_month_from_the_mirror(
     assert all("2025-05-13" <= f"{at.astimezone(UTC):%Y-%m-%d}" < "2025-05-16" for (at,) in published)
 
 
+def test_a_missing_file_fails_its_import_at_once_without_retries(
+    airflow_metadata_env: dict[str, str], clean_database: str, tmp_path: Path
+) -> None:
+    query_rows(clean_database, "truncate warc_imports; select 1")
+    env = {**airflow_metadata_env, "NEWSETL_DATABASE_URL": clean_database, "NEWSETL_EXTRACT_PROCESSES": "1"}
+    conf = {"warc_files": [str(tmp_path / "nope.warc.gz")], "start": "2025-05-13", "end": "2025-05-16"}
+
+    # A retry would wait 5 minutes first: the timeout is what fails this test then.
+    result = run_dag_test(conf, env, tmp_path, timeout=240)
+
+    assert result["state"] == "failed"
+    assert [task[3] for task in result["tasks"] if task[0] == "import_warc_file"] == ["failed"]
+    assert query_rows(clean_database, "select count(*) from warc_imports") == [(0,)]
+
+
 def run_dag_test(conf: dict[str, Any], env: dict[str, str], tmp_path: Path, timeout: float = 900) -> dict[str, Any]:
     """Run ``news_archive`` once with ``dag.test()`` in a fresh interpreter; return what the run did."""
     result_file = tmp_path / "dag_test.json"
