@@ -49,8 +49,7 @@ def publish(mirror: Mirror, tmp_path: Path, records: list[Rec]) -> str:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("signum", "status", "said"),
-    # Ctrl-C (SIGINT to the process group) is the CLI's one handler for every verb: tests/test_cli.py.
-    [(signal.SIGTERM, 143, "terminated (SIGTERM)")],
+    [(signal.SIGTERM, 143, "terminated (SIGTERM)"), (signal.SIGINT, 130, "interrupted")],
 )
 def test_a_stopped_import_is_one_line_and_its_run_says_why(
     warehouse: str, mirror: Mirror, tmp_path: Path, signum: int, status: int, said: str
