@@ -142,6 +142,9 @@ def start_run(conn: psycopg2.extensions.connection) -> int:
 # Warehouse databases: a throwaway one per use, emptied between tests, and settings that point at them.
 
 DATA_TABLES = (
+    "warc_captures",
+    "warc_imports",
+    "article_captures",
     "article_search",
     "article_duplicates",
     "paragraph_near_duplicates",

@@ -30,12 +30,6 @@ SOURCES = load_sources(Settings())
 
 
 @pytest.fixture
-def warehouse(clean_database: str) -> str:
-    query_rows(clean_database, "truncate warc_imports; select 1")
-    return clean_database
-
-
-@pytest.fixture
 def settings(warehouse: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=warehouse,

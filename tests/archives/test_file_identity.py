@@ -19,7 +19,6 @@ SITE = build_site(SiteConfig())
 
 @pytest.fixture
 def settings(clean_database: str, tmp_path: Path) -> Settings:
-    query_rows(clean_database, "truncate warc_imports; select 1")
     return Settings(
         database_url=clean_database,
         data_dir=tmp_path / "newsetl",

@@ -39,13 +39,6 @@ SITE = build_site(SiteConfig())
 
 
 @pytest.fixture
-def warehouse(clean_database: str) -> str:
-    """The emptied session database, import bookkeeping included."""
-    query_rows(clean_database, "truncate warc_imports; select 1")
-    return clean_database
-
-
-@pytest.fixture
 def settings(warehouse: str, tmp_path: Path) -> Settings:
     return Settings(
         database_url=warehouse,
@@ -256,7 +249,6 @@ def test_a_killed_ccnews_import_resumes_to_the_rows_of_an_uninterrupted_one(ware
     uninterrupted = content_snapshot(warehouse)
 
     empty_data_tables(warehouse)
-    query_rows(warehouse, "truncate warc_imports; select 1")
     mirror.seconds_per_chunk = 0.05
     with ccnews(env) as killed:
         deadline = time.monotonic() + 120

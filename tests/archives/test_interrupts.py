@@ -29,12 +29,6 @@ def captures(edition: str, count: int) -> list[Rec]:
 
 
 @pytest.fixture
-def warehouse(clean_database: str) -> str:
-    query_rows(clean_database, "truncate warc_imports; select 1")
-    return clean_database
-
-
-@pytest.fixture
 def mirror(tmp_path: Path) -> Iterator[Mirror]:
     with running_mirror(tmp_path / "mirror") as running:
         yield running

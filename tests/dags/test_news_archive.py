@@ -9,7 +9,6 @@ environment alone, as a worker is.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import UTC
@@ -22,7 +21,8 @@ from etl.config import load_settings
 from etl.demo_site.content import SiteConfig, build_site
 from tests.archives.builders import BASE, Rec, page, write_warc
 from tests.archives.mirror import Mirror, publish_month, running_mirror
-from tests.factories import DAGS_FOLDER, REPO_ROOT, query_rows
+from tests.dags.airflow_runs import run_logged
+from tests.factories import DAGS_FOLDER, query_rows
 
 if TYPE_CHECKING:
     from airflow.dag_processing.dagbag import DagBag
@@ -73,13 +73,6 @@ def test_params_choose_sources_interval_and_files(dagbag: DagBag) -> None:
     assert params["warc_files"] == []
 
 
-@pytest.fixture(scope="module")
-def airflow_metadata_env(airflow_env: dict[str, str]) -> dict[str, str]:
-    """``airflow_env`` with its SQLite metadata database migrated."""
-    run_logged([sys.executable, "-m", "airflow", "db", "migrate"], env=airflow_env, timeout=300)
-    return airflow_env
-
-
 @pytest.fixture
 def mirror(tmp_path: Path) -> Iterator[Mirror]:
     """A CC-NEWS mirror with two files in May 2025: demo-de captures of the 12th to 18th and of the 13th."""
@@ -101,7 +94,6 @@ def mirror(tmp_path: Path) -> Iterator[Mirror]:
 def test_a_run_imports_every_file_of_the_month_from_the_mirror(
     airflow_metadata_env: dict[str, str], clean_database: str, mirror: Mirror, tmp_path: Path
 ) -> None:
-    query_rows(clean_database, "truncate warc_imports; select 1")
     env = {
         **airflow_metadata_env,
         "NEWSETL_DATABASE_URL": clean_database,
@@ -128,7 +120,6 @@ def test_a_run_imports_every_file_of_the_month_from_the_mirror(
 def test_a_missing_file_fails_its_import_at_once_without_retries(
     airflow_metadata_env: dict[str, str], clean_database: str, tmp_path: Path
 ) -> None:
-    query_rows(clean_database, "truncate warc_imports; select 1")
     env = {**airflow_metadata_env, "NEWSETL_DATABASE_URL": clean_database, "NEWSETL_EXTRACT_PROCESSES": "1"}
     conf = {"warc_files": [str(tmp_path / "nope.warc.gz")], "start": "2025-05-13", "end": "2025-05-16"}
 
@@ -146,13 +137,3 @@ def run_dag_test(conf: dict[str, Any], env: dict[str, str], tmp_path: Path, time
     command = [sys.executable, "-c", DAG_TEST_SCRIPT, str(DAGS_FOLDER), json.dumps(conf), str(result_file)]
     run_logged(command, env=env, timeout=timeout)
     return json.loads(result_file.read_text())
-
-
-def run_logged(command: list[str], env: dict[str, str], timeout: float = 120) -> None:
-    """Run ``command`` from the repository root; on failure put its output in the report, not just the code."""
-    done = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False)
-    if done.returncode != 0:
-        pytest.fail(
-            f"{' '.join(command)} exited {done.returncode}\n"
-            f"--- stdout ---\n{done.stdout[-20000:]}\n--- stderr ---\n{done.stderr[-20000:]}"
-        )

@@ -9,7 +9,6 @@ against a SQLite metadata database migrated once per session.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from etl.config import load_settings
-from tests.factories import DAGS_FOLDER, DAY, REPO_ROOT, expected_paths, loaded_paths
+from tests.dags.airflow_runs import run_logged
+from tests.factories import DAGS_FOLDER, DAY, expected_paths, loaded_paths
 
 if TYPE_CHECKING:
     from airflow.dag_processing.dagbag import DagBag
@@ -55,13 +55,6 @@ def scheduler_dag(dagbag: DagBag) -> SerializedDAG:
     from airflow.serialization.serialized_objects import DagSerialization
 
     return DagSerialization.deserialize_dag(DagSerialization.serialize_dag(dagbag.dags["news_etl"]))
-
-
-@pytest.fixture(scope="session")
-def airflow_metadata_env(airflow_env: dict[str, str]) -> dict[str, str]:
-    """``airflow_env`` with its SQLite metadata database migrated."""
-    run_logged([sys.executable, "-m", "airflow", "db", "migrate"], env=airflow_env, timeout=300)
-    return airflow_env
 
 
 def test_dags_folder_imports_without_errors(dagbag: DagBag) -> None:
@@ -223,13 +216,3 @@ def run_dag_test(logical_date: str, env: dict[str, str], tmp_path: Path, timeout
     command = [sys.executable, "-c", DAG_TEST_SCRIPT, str(DAGS_FOLDER), logical_date, str(result_file)]
     run_logged(command, env=env, timeout=timeout)
     return json.loads(result_file.read_text())
-
-
-def run_logged(command: list[str], env: dict[str, str], timeout: float = 120) -> None:
-    """Run ``command`` from the repository root; on failure put its output in the report, not just the code."""
-    done = subprocess.run(command, env=env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False)
-    if done.returncode != 0:
-        pytest.fail(
-            f"{' '.join(command)} exited {done.returncode}\n"
-            f"--- stdout ---\n{done.stdout[-20000:]}\n--- stderr ---\n{done.stderr[-20000:]}"
-        )
