@@ -13,11 +13,14 @@ scheduled.
    in the `newsetl_sources` pool and loads the pages of the sources' hosts published in the interval,
    printing progress (records read, MB, pages loaded) in its log. A year of CC-NEWS is thousands of files:
    they spread over every Celery worker started. Each task instance is named by its file.
-4. `check_imports` fails the run, naming the file, when a file could not be imported.
+4. `check_imports` fails the run, naming the file, when a file could not be imported, and naming the month
+   when a month's CC-NEWS index could not be read for another reason than not being there (HTTP 404): the
+   other months' files are imported first.
 
 Every task is safe to run twice: an import commits its position after each batch (`warc_imports`), so a
 retry or a re-run continues where it stopped and skips finished files (its log says so); loads are
-idempotent upserts. A local path that does not exist fails its task at once, without retries.
+idempotent upserts. A file that no retry can mend (a local path that does not exist, an empty file, a file
+that is no WARC or ARC) fails its task at once, without retries.
 
 **Params.** `sources`: source names (empty: all). `start`, `end`: the publication interval
 `[start, end)`, dates (YYYY-MM-DD, UTC); a whole month is `2025-05-01` to `2025-06-01`. `warc_files`:
@@ -45,6 +48,8 @@ if TYPE_CHECKING:
 
 # Read when the DAG file is parsed: the pool and the retry policy are part of the DAG's definition.
 SCHEDULE = load_settings().schedule
+UNREADABLE_MONTHS = "unreadable_months"
+"""The XCom key of the CC-NEWS months whose index could not be read (list_warc_files to check_imports)."""
 
 IMPORT_WARC_FILE_DOC = """Stream one WARC file and load the pages of the sources' hosts published in the interval
 (`etl.pipeline.imports.import_files`) in the `newsetl_sources` pool; progress in the log; resumes where an
@@ -108,7 +113,9 @@ def news_archive() -> None:
 
     @task
     def list_warc_files(params: dict[str, Any]) -> list[str]:
-        """Name the files to import: the `warc_files` param, else the CC-NEWS files of the interval's months."""
+        """Name the files to import: the `warc_files` param, else the CC-NEWS files of the interval's months.
+        A line per month whose index failed otherwise than by HTTP 404 goes to `check_imports` (XCom
+        ``unreadable_months``)."""
         from etl.archives.ccnews import ccnews_files
         from etl.sources import find_source, load_sources
 
@@ -128,6 +135,10 @@ def news_archive() -> None:
             f"{listing.outside_window} left out as crawled more than {settings.ccnews.margin_days:g} days "
             "outside the interval"
         )
+        if listing.unreadable and not listing.urls:
+            # No import follows to carry the months to check_imports: fail here (a retry may list them).
+            raise RuntimeError("; ".join(listing.unreadable))
+        get_current_context()["ti"].xcom_push(UNREADABLE_MONTHS, list(listing.unreadable))
         return list(listing.urls)
 
     @task(
@@ -155,8 +166,8 @@ def news_archive() -> None:
                 progress=print,
             )
         if result.status == "failed":
-            if "://" not in location and not os.path.exists(location):
-                # No retry makes a missing file appear: fail now rather than after 15 minutes of retries.
+            if not result.retryable:
+                # A missing file or one that is no WARC stays so: fail now, not after 15 minutes of retries.
                 raise AirflowFailException(result.describe())
             # A retry continues at the last committed batch (warc_imports).
             raise RuntimeError(result.describe())
@@ -166,8 +177,11 @@ def news_archive() -> None:
 
     @task
     def check_imports(results: list[dict[str, Any]]) -> None:
-        """Fail the run, naming the file, when a file was not imported; else one line of totals."""
+        """Fail the run, naming the file or month, when a file was not imported or a month's index could not be
+        read; else one line of totals."""
         problems = [f"{r['warc_file']}: {r['status']}" for r in results if r["status"] not in ("done", "skipped")]
+        ti = get_current_context()["ti"]
+        problems += ti.xcom_pull(task_ids="list_warc_files", key=UNREADABLE_MONTHS) or []
         if problems:
             raise AirflowFailException("; ".join(problems))
         done = [r for r in results if r["status"] == "done"]

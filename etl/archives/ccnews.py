@@ -36,13 +36,19 @@ MAX_INDEX_BYTES = 50_000_000
 @dataclass(frozen=True)
 class CcnewsListing:
     """The WARC file URLs to read for an interval, in index order, and how many were left out by name;
-    ``months`` read (``YYYY-MM``), ``unlisted``: one line per month whose index could not be read."""
+    ``months`` read (``YYYY-MM``), ``unlisted``: one line per month whose index could not be read;
+    ``unreadable``: those of them that failed otherwise than by HTTP 404 (a re-run may list them)."""
 
     urls: tuple[str, ...]
     months: tuple[str, ...]
     outside_window: int
     unlisted: tuple[str, ...] = ()
-    incomplete: bool = False
+    unreadable: tuple[str, ...] = ()
+
+    @property
+    def incomplete(self) -> bool:
+        """Whether a month that may exist could not be listed."""
+        return bool(self.unreadable)
 
 
 def months_touched(interval: Interval) -> list[date]:
@@ -88,14 +94,15 @@ def ccnews_files(settings: CcnewsSettings, fetch: FetchSettings, interval: Inter
     outside = 0
     read: list[str] = []
     unlisted: list[str] = []
-    incomplete = False
+    unreadable: list[str] = []
     with http_session(fetch) as session:
         for month in months_touched(Interval(interval.start - margin, interval.end + margin)):
             try:
                 paths = _index_paths(session, fetch, index_url(settings.base_url, month))
             except _Unlisted as exc:
                 unlisted.append(f"CC-NEWS {month:%Y-%m}: {exc}")
-                incomplete = incomplete or not exc.missing
+                if not exc.missing:
+                    unreadable.append(unlisted[-1])
                 continue
             read.append(f"{month:%Y-%m}")
             for path in paths:
@@ -105,7 +112,7 @@ def ccnews_files(settings: CcnewsSettings, fetch: FetchSettings, interval: Inter
                     outside += 1
     if not read:
         raise ArchiveError("no CC-NEWS month could be listed: " + "; ".join(unlisted))
-    return CcnewsListing(tuple(urls), tuple(read), outside, tuple(unlisted), incomplete)
+    return CcnewsListing(tuple(urls), tuple(read), outside, tuple(unlisted), tuple(unreadable))
 
 
 class _Unlisted(Exception):

@@ -98,6 +98,11 @@ class ArchiveError(RuntimeError):
     """A WARC file cannot be opened or read on (missing, HTTP error, corrupt); the message is one line."""
 
 
+class NotAnArchive(ArchiveError):
+    """The file is there to read but is no WARC or ARC file (empty, or it begins with something else), or a
+    local path names no readable file: reading it again cannot help, so a scheduler should not retry it."""
+
+
 @dataclass(frozen=True)
 class Capture:
     """A record a source took: its page (identity URL, capture time as ``fetched_at``), the URL as the record
@@ -553,9 +558,9 @@ def read_archive(
                 if whole:
                     source = _Tape(gzip.GzipFile(fileobj=cast(IO[bytes], tape), mode="rb").read, 0, raw=False)
                 elif opened.start == 0 and not head:
-                    raise ArchiveError(f"{location}: not a WARC or ARC file (it is empty)")
+                    raise NotAnArchive(f"{location}: not a WARC or ARC file (it is empty)")
                 elif opened.start == 0 and not _starts_record(head):
-                    raise ArchiveError(f"{location}: not a WARC or ARC file (it begins {_clipped(repr(head[:60]))})")
+                    raise NotAnArchive(f"{location}: not a WARC or ARC file (it begins {_clipped(repr(head[:60]))})")
                 elif (
                     (not head or not _starts_record(head)) and position == offset and _gzipped_whole(location, settings)
                 ):

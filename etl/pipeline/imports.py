@@ -39,6 +39,7 @@ from etl.archives.warc import (
     ArchiveError,
     Capture,
     Left,
+    NotAnArchive,
     Skip,
     SourceRouter,
     describe_error,
@@ -86,7 +87,8 @@ class FileImport:
     """What importing one WARC file did, over all its attempts (counts carry over a resume).
 
     ``status``: ``done`` (read to its end now), ``skipped`` (done by an earlier import of this scope and
-    interval), ``failed`` (``error`` says why; the next import continues at the last checkpoint).
+    interval), ``failed`` (``error`` says why; the next import continues at the last checkpoint; ``retryable``
+    is False when reading the file again cannot help: ``etl.archives.warc.NotAnArchive``).
     ``counts``: records by outcome (``warc_imports.counts``); ``resumed_at``: the byte this attempt started at.
     """
 
@@ -98,6 +100,7 @@ class FileImport:
     run_ids: tuple[int, ...] = ()
     resumed_at: int = 0
     error: str | None = None
+    retryable: bool = True
 
     @property
     def pages_loaded(self) -> int:
@@ -114,6 +117,7 @@ class FileImport:
             "counts": dict(sorted(self.counts.items())),
             "run_ids": list(self.run_ids),
             "error": self.error,
+            "retryable": self.retryable,
         }
 
     def describe(self) -> str:
@@ -158,7 +162,7 @@ def import_files(
                 error = describe_error(exc)
                 if isinstance(exc, ArchiveError):
                     error = " ".join(str(exc).split())
-                results.append(importer.failed(error))
+                results.append(importer.failed(error, retryable=not isinstance(exc, NotAnArchive)))
     return results
 
 
@@ -179,8 +183,8 @@ def identify_file(location: str, fetch: FetchSettings) -> FileIdentity:
     A local file: its resolved absolute path, and as key its size and the SHA-256 of its first and last
     ``DIGEST_BYTES`` (two different ``crawl.warc.gz`` differ; ``a/../a/x.warc.gz`` is ``a/x.warc.gz``; a copy
     elsewhere is the same file). A URL: the URL, with the ``ETag``, ``Content-Length`` and ``Last-Modified``
-    a HEAD request gets (none when the server answers no HEAD: then the URL alone). Raises ``ArchiveError``
-    for a local file that cannot be read."""
+    a HEAD request gets (none when the server answers no HEAD: then the URL alone). Raises ``NotAnArchive`` for a
+    local path that names no file, ``ArchiveError`` for one that cannot be read now."""
     if is_url(location):
         return _identify_url(location, fetch)
     path = Path(location).expanduser().resolve()
@@ -192,6 +196,8 @@ def identify_file(location: str, fetch: FetchSettings) -> FileIdentity:
             if size > DIGEST_BYTES:
                 handle.seek(max(DIGEST_BYTES, size - DIGEST_BYTES))
                 digest.update(handle.read(DIGEST_BYTES))
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+        raise NotAnArchive(f"cannot read {location}: {exc.strerror or exc}") from exc
     except OSError as exc:
         raise ArchiveError(f"cannot read {location}: {exc.strerror or exc}") from exc
     return FileIdentity(f"local:{size}:{digest.hexdigest()}", str(path), size)
@@ -226,7 +232,7 @@ class _Batch:
 
     records: int = 0
     end: int = 0
-    error: str | None = None
+    error: ArchiveError | None = None
     counts: Counter[str] = field(default_factory=Counter)
     by_source: dict[str, Counter[str]] = field(default_factory=dict)
     captures: dict[str, list[Capture]] = field(default_factory=dict)
@@ -292,7 +298,7 @@ class _FileImporter:
         self.resumed_at = 0
         self.last_progress = 0.0
 
-    def failed(self, error: str) -> FileImport:
+    def failed(self, error: str, *, retryable: bool) -> FileImport:
         return FileImport(
             self.location,
             "failed",
@@ -302,12 +308,13 @@ class _FileImporter:
             tuple(run.run_id for run in self.runs.values()),
             self.resumed_at,
             error,
+            retryable,
         )
 
     def run(self, progress: Progress | None) -> FileImport:
         identity = identify_file(self.location, self.settings.fetch)
         if identity.size == 0:
-            raise ArchiveError(f"{self.location}: empty file (0 bytes)")
+            raise NotAnArchive(f"{self.location}: empty file (0 bytes)")
         self.key.update(file_key=identity.key, warc_file=identity.location)
         conn = connect(warehouse_url(self.settings), self.settings)
         try:
@@ -355,14 +362,14 @@ class _FileImporter:
         (``ArchiveError``), every batch read before it still loads and is checkpointed, then the error is
         raised (the file is ``failed`` and the next import continues after the last record read)."""
         pending: _Batch | None = None
-        error: str | None = None
+        error: ArchiveError | None = None
         for batch in run_ahead(self._batches(), READ_AHEAD, "newsetl-warc"):
             pending = self._advance(conn, batch, pending, progress)
             error = batch.error
         if pending is not None:
             self._load(conn, pending, "running" if error else "done", progress)
         if error is not None:
-            raise ArchiveError(error)
+            raise error
 
     def _batches(self) -> Iterator[_Batch]:
         """The records from the checkpoint on (``etl.archives.warc.read_archive``: routed, read, damaged spans
@@ -380,7 +387,7 @@ class _FileImporter:
                 batch.add(read.outcome)
                 batch.end = read.end
         except ArchiveError as exc:
-            batch.error = " ".join(str(exc).split())
+            batch.error = exc
         finally:
             reads.close()
         yield batch

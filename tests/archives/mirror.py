@@ -24,6 +24,8 @@ class Mirror:
     root: Path
     requests: list[tuple[str, str | None]] = field(default_factory=list)
     honour_range: bool = True
+    failing: set[str] = field(default_factory=set)
+    """Paths (no leading /) answered with HTTP 503, as a server that is down answers."""
     seconds_per_chunk: float = 0.0
 
 
@@ -52,6 +54,11 @@ def running_mirror(root: Path) -> Iterator[Mirror]:
         def do_GET(self) -> None:
             requested = self.headers.get("Range")
             mirror.requests.append((self.path, requested))
+            if self.path.lstrip("/") in mirror.failing:
+                self.send_response(503)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             path = (root / self.path.lstrip("/")).resolve()
             if not path.is_file() or root.resolve() not in path.parents:
                 self.send_response(404)

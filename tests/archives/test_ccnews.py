@@ -75,6 +75,22 @@ def test_a_month_without_an_index_is_one_line_and_the_other_months_are_listed(tm
     assert not listing.incomplete
 
 
+def test_a_month_whose_index_fails_otherwise_is_unreadable_and_the_listing_incomplete(tmp_path: Path) -> None:
+    with running_mirror(tmp_path) as mirror:
+        urls = publish_month(mirror, 2025, 4, {"CC-NEWS-20250430120000-00000.warc.gz": b""})
+        publish_month(mirror, 2025, 5, {"CC-NEWS-20250501120000-00000.warc.gz": b""})
+        mirror.failing.add("crawl-data/CC-NEWS/2025/05/warc.paths.gz")
+        settings = CcnewsSettings(base_url=mirror.base_url, margin_days=0)
+        spanning = Interval(datetime(2025, 4, 30, tzinfo=UTC), datetime(2025, 5, 2, tzinfo=UTC))
+
+        listing = ccnews_files(settings, FETCH, spanning)
+
+    assert listing.urls == tuple(urls)
+    assert len(listing.unreadable) == 1 and "2025-05" in listing.unreadable[0] and "503" in listing.unreadable[0]
+    assert listing.unlisted == listing.unreadable
+    assert listing.incomplete
+
+
 def test_no_month_listed_at_all_is_an_archive_error_naming_them(tmp_path: Path) -> None:
     with running_mirror(tmp_path) as mirror:
         settings = CcnewsSettings(base_url=mirror.base_url, margin_days=0)

@@ -174,6 +174,7 @@ def test_a_text_file_fails_in_one_line_as_no_warc(
     assert [r.status for r in results] == ["failed", "failed"]
     for result in results:
         assert "not a WARC or ARC file" in (result.error or "")
+        assert not result.retryable
         assert "\n" not in (result.error or "") and (result.error or "").isprintable()
         assert len(result.error or "") < len(str(binary)) + 120
     assert "WARNING" not in capfd.readouterr().err
@@ -254,6 +255,7 @@ def test_a_dropped_connection_loads_what_was_read_and_the_next_import_goes_on_fr
 
         assert broken.status == "failed"
         assert "the stream broke" in (broken.error or "") and (broken.error or "").isprintable()
+        assert broken.retryable
         assert broken.counts["taken"] >= 6
         assert broken.counts["loaded"] == broken.counts["taken"]
         (checkpoint,) = query_rows(db, "select status, resume_offset from warc_imports")

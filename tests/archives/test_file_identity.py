@@ -92,6 +92,7 @@ def test_an_empty_file_fails_and_does_not_block_the_real_one(settings: Settings,
 
     assert empty.status == "failed"
     assert empty.error is not None and "empty file" in empty.error
+    assert not empty.retryable
     assert real.status == "done" and real.counts["loaded"] > 0
 
 

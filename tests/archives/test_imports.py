@@ -164,6 +164,7 @@ def test_a_missing_file_fails_alone_and_the_next_is_imported(settings: Settings,
 
     assert missing.status == "failed"
     assert missing.error is not None and "cannot read" in missing.error
+    assert not missing.retryable
     assert done.status == "done"
 
 

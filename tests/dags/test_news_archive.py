@@ -117,18 +117,47 @@ def test_a_run_imports_every_file_of_the_month_from_the_mirror(
     assert all("2025-05-13" <= f"{at.astimezone(UTC):%Y-%m-%d}" < "2025-05-16" for (at,) in published)
 
 
-def test_a_missing_file_fails_its_import_at_once_without_retries(
-    airflow_metadata_env: dict[str, str], clean_database: str, tmp_path: Path
+@pytest.mark.parametrize("content", [None, b"", b"<html>a page saved by hand, no archive</html>\n" * 40])
+def test_a_file_no_retry_can_mend_fails_its_import_at_once(
+    airflow_metadata_env: dict[str, str], clean_database: str, tmp_path: Path, content: bytes | None
 ) -> None:
+    """A path that does not exist, an empty file, a file that is no WARC: the same after every retry."""
     env = {**airflow_metadata_env, "NEWSETL_DATABASE_URL": clean_database, "NEWSETL_EXTRACT_PROCESSES": "1"}
-    conf = {"warc_files": [str(tmp_path / "nope.warc.gz")], "start": "2025-05-13", "end": "2025-05-16"}
+    path = tmp_path / "crawl.warc.gz"
+    if content is not None:
+        path.write_bytes(content)
+    conf = {"warc_files": [str(path)], "start": "2025-05-13", "end": "2025-05-16"}
 
     # A retry would wait 5 minutes first: the timeout is what fails this test then.
     result = run_dag_test(conf, env, tmp_path, timeout=240)
 
     assert result["state"] == "failed"
     assert [task[3] for task in result["tasks"] if task[0] == "import_warc_file"] == ["failed"]
-    assert query_rows(clean_database, "select count(*) from warc_imports") == [(0,)]
+    assert query_rows(clean_database, "select count(*) from warc_imports where status = 'done'") == [(0,)]
+
+
+@pytest.mark.slow
+def test_a_month_whose_index_fails_fails_the_run_after_the_other_months_import(
+    airflow_metadata_env: dict[str, str], clean_database: str, mirror: Mirror, tmp_path: Path
+) -> None:
+    mirror.failing.add("crawl-data/CC-NEWS/2025/04/warc.paths.gz")
+    env = {
+        **airflow_metadata_env,
+        "NEWSETL_DATABASE_URL": clean_database,
+        "NEWSETL_CCNEWS_BASE_URL": mirror.base_url,
+        "NEWSETL_CCNEWS_MARGIN_DAYS": "15",
+        "NEWSETL_EXTRACT_PROCESSES": "1",
+    }
+    conf = {"sources": ["demo-de"], "start": "2025-05-13", "end": "2025-05-16"}
+
+    result = run_dag_test(conf, env, tmp_path)
+
+    assert result["state"] == "failed"
+    states = {(task, name): state for task, _, name, state in result["tasks"]}
+    assert states[("import_warc_file", "CC-NEWS-20250512000000-00000.warc.gz")] == "success"
+    assert states[("import_warc_file", "CC-NEWS-20250513000000-00001.warc.gz")] == "success"
+    assert [state for (task, _), state in states.items() if task == "check_imports"] == ["failed"]
+    assert query_rows(clean_database, "select status, count(*) from warc_imports group by 1") == [("done", 2)]
 
 
 def run_dag_test(conf: dict[str, Any], env: dict[str, str], tmp_path: Path, timeout: float = 900) -> dict[str, Any]:
