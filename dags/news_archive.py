@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import Param, dag, get_current_context, task
 from airflow.sdk.exceptions import AirflowFailException
-from newsetl_airflow import failures_for_good, task_settings
+from newsetl_airflow import failures_for_good, migrate_warehouse_now, task_settings
 
 from etl.config import load_settings
 
@@ -105,11 +105,7 @@ def news_archive() -> None:
     @task
     def migrate_warehouse() -> list[str]:
         """Apply pending warehouse migrations once, before any import (advisory-locked; a no-op when current)."""
-        from etl.warehouse.connection import warehouse_url
-        from etl.warehouse.migrate import migrate_database
-
-        with failures_for_good():
-            return migrate_database(warehouse_url(task_settings()))
+        return migrate_warehouse_now()
 
     @task
     def list_warc_files(params: dict[str, Any]) -> list[str]:

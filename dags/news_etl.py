@@ -43,7 +43,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from airflow.sdk import Param, dag, get_current_context, task
-from newsetl_airflow import DAILY_ARTICLES, failures_for_good, run_interval, task_settings
+from newsetl_airflow import DAILY_ARTICLES, failures_for_good, migrate_warehouse_now, run_interval, task_settings
 from newsetl_timetable import PreviousDayTimetable, parse_run_at
 
 from etl.config import load_settings
@@ -92,11 +92,7 @@ def news_etl() -> None:
     @task
     def migrate_warehouse() -> list[str]:
         """Apply pending warehouse migrations once, before any load (advisory-locked; a no-op when current)."""
-        from etl.warehouse.connection import warehouse_url
-        from etl.warehouse.migrate import migrate_database
-
-        with failures_for_good():
-            return migrate_database(warehouse_url(task_settings()))
+        return migrate_warehouse_now()
 
     @task
     def list_sources(params: dict[str, Any]) -> list[str]:

@@ -46,6 +46,16 @@ def task_settings() -> Settings:
     return replace(settings, database_url=connection.get_uri())
 
 
+def migrate_warehouse_now() -> list[str]:
+    """Apply the warehouse's pending migrations (advisory-locked: one task applies, the others wait); the
+    names applied, none when current. What each DAG's first task, ``migrate_warehouse``, does."""
+    from etl.warehouse.connection import warehouse_url
+    from etl.warehouse.migrate import migrate_database
+
+    with failures_for_good():
+        return migrate_database(warehouse_url(task_settings()))
+
+
 @contextmanager
 def failures_for_good() -> Iterator[None]:
     """Errors a retry cannot change fail the task at once (``AirflowFailException``) instead of waiting 5
