@@ -20,6 +20,10 @@ also found by structure, whatever their classes and language: an element holding
 between paragraphs, and a centred line right after an image-only paragraph (``CAPTION_CHARS``) where the
 other paragraphs beside it are mostly not centred (on a blog that centres every line, centring marks nothing).
 
+Widgets are found by structure too: an element holding fields (``<input>``, ``<select>``, ``<textarea>``)
+and little text per field is a sign-up box, an embed's consent switch, a search or login box
+(``WIDGET_CHARS_PER_CONTROL``), whatever its classes.
+
 Lists (``<ul>``, ``<ol>``) keep their block spans too, so that a list the article ends with is kept whole
 (``etl.extract.score.trimmed``).
 """
@@ -118,6 +122,20 @@ PROSE_PARAGRAPHS = 2
 """A ``paywall`` element holding this many paragraphs of this size is the locked part of the article, sent
 in the page (and shown or blurred by a script), not a prompt to subscribe (``is_paywall``)."""
 
+WIDGET_CHARS_PER_CONTROL = 500
+WIDGET_MAX_CHARS = 1500
+"""An element holding fields (a text or e-mail field, a drop-down, a text area, a switch: ``_is_field``) and
+at most this much text (in size) per field, and this much in all, is a widget: a newsletter sign-up box
+between the article's paragraphs, the consent switch in front of an embedded post or video ("Externen
+Inhalt anzeigen"), a search or a login box. What it says is about the page, not the article, in every
+language. An article's container holds far more text per field (its comment form). Buttons are not
+counted (product cards carry them), nor the tick boxes of list items (a recipe's ingredients, a
+checklist)."""
+
+CONTROL_TAGS = frozenset({"input", "select", "textarea"})
+WIDGET_TAGS = frozenset({"div", "section", "aside", "form", "fieldset", "span", "li", "ul"})
+"""Elements that, holding fields and little text, are a widget."""
+
 LIST_TAGS = frozenset({"ul", "ol"})
 """Elements whose items are one list: kept whole when the article keeps any of them."""
 
@@ -137,11 +155,13 @@ _HANGUL_RE = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """One paragraph as a reader sees it: its text, the element it came from, and its share in links."""
+    """One paragraph as a reader sees it: its text, the element it came from, its share in links, and, for a
+    ``<p>`` with links, how many links it holds (0 otherwise)."""
 
     text: str
     tag: str
     link_density: float
+    links: int = 0
 
 
 @dataclass(frozen=True)
@@ -187,11 +207,13 @@ class _Reader:
         self.lists: list[tuple[int, int]] = []
         self.chrome_spans: list[tuple[int, int, str]] = []
         self.names_seen: dict[str, bool] = {}
+        self.controls = 0
 
     def visit(self, element: Tag, *, in_link: bool, depth: int) -> bool:
         """Read ``element``'s blocks; return whether it shows an image outside its text blocks (an image
         child, or a child of no text around one), the sign of a figure by structure."""
         start = len(self.blocks)
+        controls_before = self.controls
         run: list[str] = []
         run_linked = 0
         holds_image = False
@@ -213,6 +235,8 @@ class _Reader:
             if is_never_text(child):
                 if name in _IMAGE_TAGS:
                     holds_image = after_image = True
+                elif name in CONTROL_TAGS:
+                    self.controls += _is_field(child)
                 continue
             if name == "br":
                 run.append(_BREAK)
@@ -238,7 +262,7 @@ class _Reader:
             if name in TEXT_TAGS or (name in INLINE_TAGS and chrome) or depth >= _MAX_DEPTH:
                 parts: list[str] = []
                 linked = inline_text(child, parts, in_link, images)
-                self._add(parts, linked, name)
+                self._add(parts, linked, name, _links(child) if linked and name == "p" else 0)
                 child_image = bool(images)
                 images.clear()
             elif name == "tr" and _is_data_row(child):
@@ -266,12 +290,9 @@ class _Reader:
             self.spans.append((element, start, end))
             if element.name in LIST_TAGS:
                 self.lists.append((start, end))
-            elif (
-                holds_image
-                and depth
-                and element.name in FIGURE_LIKE_TAGS
-                and self._is_caption(start, end)
-                and _between_paragraphs(element)
+            elif depth and (
+                (holds_image and self._is_figure(element, start, end))
+                or self._is_widget(element, start, end, self.controls - controls_before)
             ):
                 self.chrome_spans.append((start, end, _CHROME))
         return holds_image
@@ -282,7 +303,21 @@ class _Reader:
             end - start <= CAPTION_BLOCKS and sum(len(block.text) for block in self.blocks[start:end]) <= CAPTION_CHARS
         )
 
-    def _add(self, parts: list[str], linked: int, tag: str) -> None:
+    def _is_figure(self, element: Tag, start: int, end: int) -> bool:
+        """Whether an element showing an image, with its blocks ``[start, end)``, is a figure in all but
+        name: a figure-like tag holding a caption's worth of text, in running text."""
+        return element.name in FIGURE_LIKE_TAGS and self._is_caption(start, end) and _between_paragraphs(element)
+
+    def _is_widget(self, element: Tag, start: int, end: int, fields: int) -> bool:
+        """Whether an element holding ``fields`` fields (``_is_field``), with its blocks ``[start, end)``, is
+        a widget: a widget-like tag whose text is no more than its fields' labels (``WIDGET_CHARS_PER_CONTROL``,
+        ``WIDGET_MAX_CHARS``)."""
+        if not fields or element.name not in WIDGET_TAGS:
+            return False
+        size = sum(text_size(block.text) for block in self.blocks[start:end])
+        return size <= min(WIDGET_MAX_CHARS, WIDGET_CHARS_PER_CONTROL * fields)
+
+    def _add(self, parts: list[str], linked: int, tag: str, links: int = 0) -> None:
         """Append the run as blocks, one per paragraph (``<br>`` marks a break inside a run)."""
         joined = "".join(parts)
         if joined.isspace():
@@ -292,7 +327,7 @@ class _Reader:
         for piece in pieces:
             text = clean_text(piece)
             if text:
-                self.blocks.append(Block(text, tag, density))
+                self.blocks.append(Block(text, tag, density, links))
 
     def _add_row(self, row: Tag, in_link: bool) -> None:
         """Append a table row as one block, its cells joined by `` | `` (repeated cells stay in context)."""
@@ -369,6 +404,8 @@ _CHROME = "chrome"
 
 
 _IMAGE_TAGS = frozenset({"img", "picture"})
+_NOT_FIELD_TYPES = frozenset({"hidden", "submit", "button", "image", "reset"})
+_TICK_TYPES = frozenset({"checkbox", "radio"})
 _CENTRED_STYLE_RE = re.compile(r"text-align\s*:\s*center", re.I)
 
 
@@ -435,6 +472,22 @@ def _prefix_sums(values: Iterable[int]) -> list[int]:
 def _is_data_row(row: Tag) -> bool:
     """Whether a table row holds data (text in cells), not page layout (cells holding divs, lists, tables)."""
     return not any(type(node) is Tag and node.name in _LAYOUT_TAGS for node in row.descendants)
+
+
+def _is_field(control: Tag) -> bool:
+    """Whether a form control is a field a reader fills in or ticks to use the page (an e-mail field, a
+    consent switch), not a hidden value or a button, nor the tick box of a list item (a recipe's
+    ingredients, a checklist). Fields inside a line of text (``<label><input> Show</label>``) are not
+    counted: the walk skips them unread."""
+    kind = str(control.get("type", "")).lower()
+    if kind in _NOT_FIELD_TYPES:
+        return False
+    return kind not in _TICK_TYPES or control.find_parent("li") is None
+
+
+def _links(tag: Tag) -> int:
+    """How many links the element holds."""
+    return sum(1 for node in tag.descendants if type(node) is Tag and node.name == "a")
 
 
 def _holds_blocks(tag: Tag) -> bool:

@@ -50,6 +50,14 @@ PULL_QUOTE_SHARE = 1.5
 
 _QUOTE_MARKS = " \"'“”„‟«»‹›‘’‚‛「」『』…-–—.,:;!?()[]*"
 """Marks around a pull quote that the paragraph it repeats does not have there, in any language."""
+
+LABEL_SIZE = 40
+"""A line this short (in size, ``etl.extract.blocks.text_size``), not a sentence, that closes the kept text
+right before a block of links is the label of a related-links box, not the article's last line."""
+
+_SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…", '"', "”", "»", "«", "“")
+
+_ITEM_TAGS = frozenset({"li", "tr", "td", "th", "dt", "dd"})
 _NOT_PROSE = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "dt", "dd", "pre"})
 
 
@@ -76,10 +84,40 @@ def _kept(layout: Layout, span: tuple[int, int], title: str | None, authors: tup
     chosen = [*lede_before(layout, start), *range(start, end)]
     kept = [
         layout.blocks[index]
-        for index in chosen
-        if not layout.chrome[index] and keep_block(layout.blocks[index], title=title, authors=authors)
+        for index in without_closing_label(
+            layout,
+            [
+                index
+                for index in chosen
+                if not layout.chrome[index] and keep_block(layout.blocks[index], title=title, authors=authors)
+            ],
+        )
     ]
     return tuple(block.text for block in without_pull_quotes(kept))
+
+
+def without_closing_label(layout: Layout, kept: list[int]) -> list[int]:
+    """``kept`` (block indexes) without its last block when that is a short label over links: a line of
+    at most ``LABEL_SIZE`` that does not end a sentence, not a list item or table cell, right before a
+    block of links ("Mehr zum Thema", "Lesen Sie auch:", "【関連記事】", "Related"), in every language: the
+    list it introduced was dropped, so it introduces nothing. A line with a colon inside ("Source: AP",
+    "Fotos: dpa") says something itself and stays."""
+    if len(kept) < 2:
+        return kept
+    last = kept[-1]
+    block = layout.blocks[last]
+    following = layout.blocks[last + 1] if last + 1 < len(layout.blocks) else None
+    if (
+        following is not None
+        and following.link_density > MAX_LINK_DENSITY
+        and not block.link_density
+        and block.tag not in _ITEM_TAGS
+        and text_size(block.text) <= LABEL_SIZE
+        and not block.text.endswith(_SENTENCE_ENDS)
+        and not any(mark in block.text.rstrip(":：") for mark in ":：")
+    ):
+        return kept[:-1]
+    return kept
 
 
 def without_pull_quotes(blocks: list[Block]) -> list[Block]:

@@ -43,18 +43,32 @@ TAIL_CHROME_COST = 0.75 * BLOCK_COST
 from the output anyway, so the embed placeholders, photo credits and share buttons between an article's
 last paragraphs do not end it (a sign-up box or related list closing it still costs)."""
 
+LINKED_NAMES = 3
+"""Links in one paragraph of running text from which it is a paragraph of linked names (``is_linked_names``)."""
+
 LIST_ITEM_LINK_DENSITY = 0.5
 """The rest of a list is kept with its first items when every one is an item of its own text (``<li>``
 with at most this share in links): not a list that wraps sections, headings and paragraphs."""
 
 
-def block_value(block: Block, *, chrome: bool) -> float:
-    """What one block adds to the score of every element holding it."""
+def block_value(block: Block, *, chrome: bool, inside: bool = False) -> float:
+    """What one block adds to the score of every element holding it. ``inside``: the block is weighed inside
+    an element or its tail, where a paragraph of names linked one by one (``is_linked_names``) counts its
+    link text once, not twice; at the head of the chosen span (``trimmed``) it counts twice, as every link
+    does, so that a breadcrumb trail ("Home > World > Asia") stays out."""
     length = text_size(block.text)
     if chrome or block.tag == "h1":
         return -BLOCK_COST
     cost = 0.0 if block.tag in FREE_TAGS else BLOCK_COST
-    return length * (1.0 - 2.0 * block.link_density) - cost
+    penalty = 1.0 if inside and is_linked_names(block) else 2.0
+    return length * (1.0 - penalty * block.link_density) - cost
+
+
+def is_linked_names(block: Block) -> bool:
+    """Whether a paragraph links ``LINKED_NAMES`` or more names in running text (``<p>Affected towns: <a>..</a>,
+    <a>..</a>, <a>..</a></p>``): the text of the article, with each place or person linked to its page, not a
+    menu (which is all links) or a teaser (one link)."""
+    return block.tag == "p" and block.links >= LINKED_NAMES and block.link_density < 1.0
 
 
 def best_span(layout: Layout, *, grow: bool = True) -> tuple[int, int]:
@@ -63,7 +77,7 @@ def best_span(layout: Layout, *, grow: bool = True) -> tuple[int, int]:
     add to it (``extended``), unless ``grow`` is false."""
     totals = [0.0]
     for block, chrome in zip(layout.blocks, layout.chrome, strict=True):
-        totals.append(totals[-1] + block_value(block, chrome=chrome))
+        totals.append(totals[-1] + block_value(block, chrome=chrome, inside=True))
     best, best_score, best_tag = (0, len(layout.blocks)), float("-inf"), None
     for tag, start, end in layout.spans:
         score = totals[end] - totals[start]
@@ -125,8 +139,9 @@ def trimmed(layout: Layout, start: int, end: int) -> tuple[int, int]:
 
 def tail_value(block: Block, *, chrome: bool) -> float:
     """What a block adds when the container's tail is trimmed: a chrome block ``TAIL_CHROME_COST``, any
-    other its ``block_value``."""
-    return -TAIL_CHROME_COST if chrome else block_value(block, chrome=False)
+    other its ``block_value`` inside the container (a paywalled article's free part may end in paragraphs of
+    linked names)."""
+    return -TAIL_CHROME_COST if chrome else block_value(block, chrome=False, inside=True)
 
 
 def lede_before(layout: Layout, start: int) -> list[int]:

@@ -192,3 +192,41 @@ def test_a_date_line_in_an_article_header_is_not_a_lede_however_long() -> None:
         f"</header><div>{BODY}{BODY}</div></article>"
     )
     assert found.chrome == [True, True, False, False]
+
+
+def test_a_sign_up_box_between_paragraphs_is_chrome_by_its_field_whatever_its_classes() -> None:
+    found = layout(
+        "<article><p>The harbour reopened on Tuesday after three weeks of repairs to the quay.</p>"
+        '<div class="box-x1"><div class="t7">Never miss a tide table</div>'
+        '<div class="t8">Get our Monday letter with the week ahead on the water.</div>'
+        '<form><input type="email" name="e"><input type="hidden" name="k"><button>Go</button></form></div>'
+        "<p>Ferries run on the summer timetable from the first of June.</p></article>"
+    )
+    marked = [block.text for block, chrome in zip(found.blocks, found.chrome, strict=True) if chrome]
+    assert marked == ["Never miss a tide table", "Get our Monday letter with the week ahead on the water.", "Go"]
+
+
+def test_ticked_items_and_an_article_with_a_comment_form_stay_text() -> None:
+    ingredients = "".join(f'<li><input type="checkbox"> {n} grams of flour, sifted twice</li>' for n in (100, 200, 300))
+    prose = "".join(f"<p>Paragraph {n} of the story says what happened on the quay that night.</p>" for n in range(8))
+    found = layout(
+        f"<div><ul>{ingredients}</ul></div><div>{prose}<form><textarea></textarea><input type='text'></form></div>"
+    )
+    assert not any(found.chrome)
+
+
+def test_the_consent_switch_in_front_of_an_embed_is_chrome_by_its_switch() -> None:
+    opening = "".join(f"<p>Part {n} of the mayor's hour of answers on the new tram line.</p>" for n in range(4))
+    found = layout(
+        f"<article>{opening}<p>The mayor answered the council's questions on the new tram line for an hour.</p>"
+        '<div class="wrap-q"><h3>Recommended content from our editors</h3>'
+        "<p>Here you find an external post that adds to the article. Show it or hide it with one click.</p>"
+        '<div class="tgl"><input type="checkbox" id="s1"></div><label for="s1">Show external content</label>'
+        "<p>I agree that external content is shown to me, and data may be sent to third parties.</p></div>"
+        "<p>The first trams are due to run in the spring of next year, the council said.</p></article>"
+    )
+    kept = [block.text for block, chrome in zip(found.blocks, found.chrome, strict=True) if not chrome]
+    assert kept[4:] == [
+        "The mayor answered the council's questions on the new tram line for an hour.",
+        "The first trams are due to run in the spring of next year, the council said.",
+    ]

@@ -177,3 +177,28 @@ def test_the_locked_part_of_an_article_sent_hidden_in_a_paywall_is_article_text_
     )
     found = main_text(soup, title=None)
     assert found[2:] == (f"{LONG} Behind the wall.", f"{LONG} Still behind it.")
+
+
+def test_a_short_label_over_a_dropped_list_of_links_does_not_close_the_text() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the new bridge over the river was built and opened.</p>" for n in range(5)
+    )
+    related = '<div><a href="/a">The old ferry retires after forty years</a></div><div><a href="/b">Tolls</a></div>'
+    soup = BeautifulSoup(f"<html><body><div>{body}<div>Mehr zum Thema</div>{related}</div></body></html>", "lxml")
+    paragraphs = main_text(soup, title=None)
+    assert paragraphs[-1] == "Paragraph 4 tells how the new bridge over the river was built and opened."
+
+
+def test_a_short_closing_sentence_or_list_item_before_links_stays() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the new bridge over the river was built and opened.</p>" for n in range(5)
+    )
+    links = '<div><a href="/tags/bridges">Bridges</a> <a href="/tags/river">River</a></div>'
+    closings = (
+        ("<p>It opens in May.</p>", "It opens in May."),
+        ("<ul><li>Salt</li></ul>", "Salt"),
+        ("<p>Source: AP</p>", "Source: AP"),
+    )
+    for closing, expected in closings:
+        soup = BeautifulSoup(f"<html><body><div>{body}{closing}{links}</div></body></html>", "lxml")
+        assert main_text(soup, title=None)[-1] == expected

@@ -103,3 +103,27 @@ def test_an_article_of_one_element_per_paragraph_beside_a_long_menu_is_read_whol
     menu = "".join(f'<div><a href="/{n}">Register to react to this article, option {n}</a></div>' for n in range(12))
     found = layout(f'<div id="entry">{"".join(f"<div>{text}</div>" for text in paragraphs)}{menu}</div>')
     assert span_texts(found, best_span(found)) == paragraphs
+
+
+def test_paragraphs_of_linked_names_keep_an_article_ahead_of_a_promo_box() -> None:
+    towns = "、".join(
+        f'<a href="/t/{n}">{name}</a>'
+        for n, name in enumerate(["北浜町", "南川村", "東野市", "西岡町", "中島町", "上田村", "下原市", "本郷町"])
+    )
+    found = layout(
+        '<body><p><a href="/">トップ</a> &gt; <a href="/news">ニュース</a> &gt; <a href="/news/q">地震</a></p>'
+        '<div id="story"><p>気象台は十三日夜、沖合で震度五弱の地震があったと発表した。</p>'
+        f"<p>北県：{towns}</p><p>南県：{towns}</p><p>東県：{towns}</p></div>"
+        '<div id="promo"><p>今なら二カ月間、月額百円で有料記事が読み放題になるキャンペーン中です。'
+        "詳しくはこちら。</p></div></body>"
+    )
+    start, end = trimmed(found, *best_span(found))
+    assert span_texts(found, (start, end))[0].startswith("気象台は")
+    assert span_texts(found, (start, end))[-1].startswith("東県：")
+
+
+def test_linked_names_count_their_links_once_inside_an_element_and_twice_at_its_head() -> None:
+    names = Block("Affected: Northport, Eastfield, Westbury", "p", 0.75, links=3)
+    menu = Block("News Sport Weather", "p", 1.0, links=3)
+    assert block_value(names, chrome=False, inside=True) > block_value(names, chrome=False)
+    assert block_value(menu, chrome=False, inside=True) == block_value(menu, chrome=False)
