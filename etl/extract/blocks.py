@@ -193,7 +193,7 @@ def clean_text(text: str) -> str:
 
 def read_blocks(root: Tag) -> Layout:
     """The blocks under ``root`` in document order (``root`` itself is never skipped)."""
-    reader = _Reader()
+    reader = _Reader(root)
     reader.visit(root, in_link=False, depth=0)
     return Layout(reader.blocks, reader.chrome_marks(), reader.spans, reader.lists)
 
@@ -201,7 +201,10 @@ def read_blocks(root: Tag) -> Layout:
 class _Reader:
     """The state of one walk: blocks so far, element spans, and the spans of chrome-named elements."""
 
-    def __init__(self) -> None:
+    def __init__(self, root: Tag) -> None:
+        self.root = root
+        self.segments: dict[str, Tag] | None = None  # streamed segments by id, found when first needed
+        self.moved: set[int] = set()  # segments already read where their placeholder stands
         self.blocks: list[Block] = []
         self.spans: list[tuple[Tag, int, int]] = []
         self.lists: list[tuple[int, int]] = []
@@ -232,6 +235,16 @@ class _Reader:
             if not isinstance(child, Tag):
                 continue
             name = child.name
+            if name == "template" or (name == "div" and id(child) in self.moved):
+                segment = self._streamed_segment(child) if name == "template" else None
+                if segment is not None:
+                    if run:
+                        self._add(run, run_linked, element.name)
+                        run, run_linked = [], 0
+                    self.moved.add(id(segment))
+                    self.visit(segment, in_link=in_link, depth=depth + 1)
+                    after_image = False
+                continue
             if is_never_text(child):
                 if name in _IMAGE_TAGS:
                     holds_image = after_image = True
@@ -262,6 +275,8 @@ class _Reader:
             if name in TEXT_TAGS or (name in INLINE_TAGS and chrome) or depth >= _MAX_DEPTH:
                 parts: list[str] = []
                 linked = inline_text(child, parts, in_link, images)
+                if linked and not in_link and name in HEADING_TAGS and _links_to_itself(child):
+                    linked = 0  # a heading's link to its own anchor is a permalink, not a link away
                 self._add(parts, linked, name, _links(child) if linked and name == "p" else 0)
                 child_image = bool(images)
                 images.clear()
@@ -275,6 +290,8 @@ class _Reader:
                 continue
             if chrome:
                 self.chrome_spans.append((before, len(self.blocks), _chrome_kind(child)))
+            elif name == "p" and (after_image or child_image) and self._is_credited_caption(before, len(self.blocks)):
+                self.chrome_spans.append((before, len(self.blocks), _CHROME))
             elif after_image and _is_centred(child) and self._is_caption(before, len(self.blocks)):
                 centred_lines.append((before, len(self.blocks)))
             else:
@@ -297,10 +314,48 @@ class _Reader:
                 self.chrome_spans.append((start, end, _CHROME))
         return holds_image
 
+    def _streamed_segment(self, template: Tag) -> Tag | None:
+        """The hidden segment a streamed page sends late for the placeholder ``template`` (React's streaming
+        server rendering: ``<template id="B:4">`` where a paragraph will stand, ``<div hidden id="S:4">`` with
+        that paragraph at the end of the body, moved into place by a script), or None. The page shows the
+        segment where its placeholder stands, so it is read there, not at the end of the page as hidden
+        chrome. The segments are looked up once per page, on its first placeholder."""
+        placeholder = template.get("id")
+        if not isinstance(placeholder, str) or placeholder[:2] not in _PLACEHOLDER_PREFIXES:
+            return None
+        if self.segments is None:  # the segments sit at the end of the body, as its children
+            body = self.root if self.root.name == "body" else self.root.find("body")
+            holder = body if isinstance(body, Tag) else self.root
+            self.segments = {
+                str(found["id"]): found
+                for found in holder.find_all("div", id=_SEGMENT_ID_RE, hidden=True, recursive=holder is self.root)
+            }
+        segment = self.segments.get("S:" + placeholder[2:])
+        return None if segment is None or id(segment) in self.moved else segment
+
     def _is_caption(self, start: int, end: int) -> bool:
         """Whether the blocks ``[start, end)`` beside an image are short enough to be its caption and credit."""
         return (
             end - start <= CAPTION_BLOCKS and sum(len(block.text) for block in self.blocks[start:end]) <= CAPTION_CHARS
+        )
+
+    def _is_credited_caption(self, start: int, end: int) -> bool:
+        """Whether the one block ``[start, end)`` of a paragraph that holds an image, or comes right after a
+        paragraph holding only one, is its caption: short (``CAPTION_CHARS``), a sentence and then a credit
+        that ends no sentence ("Der Radweg soll entlang der B4 verlaufen. Foto: Stadt Lindenau", "... in
+        March. (Photo: Rosa Quill)", "... in March. Rosa Quill / Prairie Ledger"), in any language. A
+        paragraph of the article ends its last sentence; a subheading has no sentence before its end; a
+        lead-in ends in a colon, a numbered step has a number before its first dot; one with a link (to a
+        page quoted by name) or a footnote mark is text."""
+        if end - start != 1:
+            return False
+        block = self.blocks[start]
+        text = block.text
+        return (
+            not block.link_density
+            and len(text) <= CAPTION_CHARS
+            and not text.endswith(_CAPTION_NOT_ENDS)
+            and _SENTENCE_THEN_MORE_RE.search(text) is not None
         )
 
     def _is_figure(self, element: Tag, start: int, end: int) -> bool:
@@ -366,8 +421,12 @@ class _Reader:
             if kind == _PAYWALL and self._holds_prose(start, end):
                 continue
             prose_from = self._after_heading(start, end) if kind == _ARTICLE_HEADER else end
+            subheading = (
+                prose_from - 1 if kind == _ARTICLE_HEADER and self._is_section_header(start, prose_from) else -1
+            )
             for index in range(start, end):
-                marks[index] = marks[index] or index < prose_from or not is_lede(self.blocks[index])
+                if index != subheading:
+                    marks[index] = marks[index] or index < prose_from or not is_lede(self.blocks[index])
         return marks
 
     def _is_own_teaser(self, start: int, end: int) -> bool:
@@ -377,15 +436,30 @@ class _Reader:
             return False
         return any(block.tag == "h1" for block in self.blocks[max(0, start - TEASER_AFTER_TITLE) : start])
 
-    def _holds_prose(self, start: int, end: int) -> bool:
+    def _holds_prose(self, start: int, end: int, paragraphs: int = PROSE_PARAGRAPHS) -> bool:
         """Whether ``[start, end)`` holds at least ``PROSE_PARAGRAPHS`` paragraphs (``<p>`` of
         ``PROSE_CHARS`` or more, in size, few links): the locked part of an article sent in the page, not
         the prompt to subscribe ("The rest is for subscribers. Already one? Log in")."""
-        paragraphs = sum(
+        found = sum(
             block.tag == "p" and block.link_density <= _HEADER_LINK_DENSITY and text_size(block.text) >= PROSE_CHARS
             for block in self.blocks[start:end]
         )
-        return paragraphs >= PROSE_PARAGRAPHS
+        return found >= paragraphs
+
+    def _is_section_header(self, start: int, after_heading: int) -> bool:
+        """Whether a ``<header>`` starting at block ``start``, its heading just before ``after_heading``, heads
+        a section of the article, not the article: its heading is a subheading (``h2``-``h6``) and a
+        paragraph of prose lies between the page's ``<h1>`` and it (``<h1>..</h1><p>..</p><section><header>
+        <h2>Costs</h2></header><p>..``): that heading is the article's subheading, text like any other. A
+        header right under an ``<h1>`` (a site's name, a hidden title) that gives the article's title in an
+        ``<h2>`` beside its kicker stays the article's header."""
+        heading = after_heading - 1
+        if not start <= heading < len(self.blocks) or self.blocks[heading].tag not in _SUBHEADING_TAGS:
+            return False
+        for index in range(start - 1, -1, -1):
+            if self.blocks[index].tag == "h1":
+                return self._holds_prose(index + 1, start, 1)
+        return False
 
     def _after_heading(self, start: int, end: int) -> int:
         """The first block after the first heading in ``[start, end)`` (``end`` when there is none): a
@@ -396,6 +470,7 @@ class _Reader:
         return end
 
 
+_SUBHEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _HIDDEN = "hidden"
 _ARTICLE_HEADER = "article header"
 _TEASER = "teaser"
@@ -404,6 +479,10 @@ _CHROME = "chrome"
 
 
 _IMAGE_TAGS = frozenset({"img", "picture"})
+_PLACEHOLDER_PREFIXES = frozenset({"B:", "P:"})
+_CAPTION_NOT_ENDS = (".", "!", "?", "…", "。", "！", "？", ":", "：", ";", '"', "”", "“", "»", "«", "’", "'", "„", "]")
+_SENTENCE_THEN_MORE_RE = re.compile(r"(?<=[^\W\d_])[.!?。！？…][\"”»’)]?\s+\S")
+_SEGMENT_ID_RE = re.compile(r"^S:\w+$")
 _NOT_FIELD_TYPES = frozenset({"hidden", "submit", "button", "image", "reset"})
 _TICK_TYPES = frozenset({"checkbox", "radio"})
 _CENTRED_STYLE_RE = re.compile(r"text-align\s*:\s*center", re.I)
@@ -488,6 +567,22 @@ def _is_field(control: Tag) -> bool:
 def _links(tag: Tag) -> int:
     """How many links the element holds."""
     return sum(1 for node in tag.descendants if type(node) is Tag and node.name == "a")
+
+
+def _links_to_itself(tag: Tag) -> bool:
+    """Whether every link inside a heading leads to the heading's own anchor (``href="#x"`` where the
+    heading, an element inside it or its parent has ``id="x"``): a heading that links to itself
+    (``<h3 id="costs"><a href="#costs">Costs</a></h3>``, as Markdown renderers and documentation sites make
+    every heading) is a subheading of the text, not a link away. Headings that link to other places of
+    the page are a table of contents."""
+    ids = {tag.get("id"), tag.parent.get("id") if tag.parent is not None else None}
+    links = []
+    for node in tag.descendants:
+        if type(node) is Tag:
+            ids.add(node.get("id"))
+            if node.name == "a":
+                links.append(str(node.get("href") or ""))
+    return bool(links) and all(href.startswith("#") and href[1:] in ids for href in links)
 
 
 def _holds_blocks(tag: Tag) -> bool:

@@ -186,6 +186,11 @@ PAYWALL_WORDS = ("paywall",)
 """Chrome words that name a subscription prompt on some sites and the locked part of the article itself,
 sent in the page, on others (``is_paywall``)."""
 
+ANCHOR_WORDS = 4
+"""Words an id must have to be read as a heading's anchor (``is_heading_anchor``), not a component's name:
+"share-this-article" and "post-a-comment" stay names even over headings "Share this article" and "Post a
+comment"."""
+
 LAYOUT_WORDS = ("layout", "container", "wrapper", "wrap", "main")
 """Words that make a chrome-named element a layout element (``sidebar-layout``, ``has-sidebar wrapper``)."""
 
@@ -202,6 +207,8 @@ _BODY_RE = re.compile(
 )
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _NEVER_CHROME_TAGS = frozenset({"html", "body", "article", "main"})
+_HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_ANCHOR_WORD_RE = re.compile(r"[^\W_]+")
 
 
 def is_hidden(tag: Tag) -> bool:
@@ -245,7 +252,7 @@ def is_chrome(tag: Tag, names_seen: dict[str, bool] | None = None) -> bool:
     if not classes and not element_id:
         return False
     names = " ".join(classes) if isinstance(classes, list) else classes or ""
-    if isinstance(element_id, str):
+    if isinstance(element_id, str) and not is_heading_anchor(tag, element_id):
         names = f"{names} {element_id}"
     if names_seen is None:
         return names_are_chrome(names)
@@ -253,6 +260,22 @@ def is_chrome(tag: Tag, names_seen: dict[str, bool] | None = None) -> bool:
     if verdict is None:
         verdict = names_seen[names] = names_are_chrome(names)
     return verdict
+
+
+def is_heading_anchor(tag: Tag, element_id: str) -> bool:
+    """Whether an id is the anchor a site made of a heading's words (``<section id="menu-ideas-for-
+    spring-weddings"><h2>Menu ideas for spring weddings</h2>``, ``<h2 id="the-most-common-mistakes">``),
+    not a component's name: at least ``ANCHOR_WORDS`` words, every one of them a word of the element's
+    own text when it is a heading, else of its first heading's. Such an id says what the section is
+    about, and a chrome word in it ("menu", "most", "social") names nothing on the page. Looked at only
+    for an id with a chrome word in it."""
+    words = _WORD_SPLIT_RE.split(element_id.lower())
+    if len(words) < ANCHOR_WORDS or not names_are_chrome(element_id):
+        return False
+    heading = tag if tag.name in _HEADING_TAGS else tag.find(_HEADING_TAGS)
+    if heading is None:
+        return False
+    return set(words) <= set(_ANCHOR_WORD_RE.findall(heading.get_text(" ").lower()))
 
 
 def is_soft_chrome(tag: Tag) -> bool:

@@ -148,16 +148,20 @@ def lede_before(layout: Layout, start: int) -> list[int]:
     """Indexes of the lede blocks between the page's ``<h1>`` and the container starting at ``start``: the
     standfirst that sits beside the title (``<h2 class="subtitle">``, ``<div class="perex">``), outside the
     body's element, in every language. Only prose counts (``is_lede``: long, few links, not chrome); the
-    byline, date and photo between title and body stay out. Empty when more than ``MAX_LEDE_GAP`` blocks
-    that are not chrome (or ``MAX_LEDE_SEARCH`` blocks in all) lie between the title and the container."""
+    byline, date and photo between title and body stay out. When more than ``MAX_LEDE_GAP`` blocks that are
+    not chrome lie between the title and the container (a toolbar of font size, comment and share links, an
+    author box, a "save for later" notice), only the block right under the title can be the lede: what lies
+    further down is the page's, not the article's. Empty when no ``<h1>`` lies within ``MAX_LEDE_SEARCH``
+    blocks before the container."""
     between = 0
     for index in range(start - 1, max(-1, start - 1 - MAX_LEDE_SEARCH), -1):
         block = layout.blocks[index]
         if block.tag == "h1":
+            if between > MAX_LEDE_GAP:  # far from the body: only a lede right under the title
+                below = index + 1
+                return [below] if below < start and not layout.chrome[below] and is_lede(layout.blocks[below]) else []
             return [
                 later for later in range(index + 1, start) if not layout.chrome[later] and is_lede(layout.blocks[later])
             ]
         between += not layout.chrome[index]
-        if between > MAX_LEDE_GAP:
-            break
     return []

@@ -230,3 +230,87 @@ def test_the_consent_switch_in_front_of_an_embed_is_chrome_by_its_switch() -> No
         "The mayor answered the council's questions on the new tram line for an hour.",
         "The first trams are due to run in the spring of next year, the council said.",
     ]
+
+
+def test_a_heading_that_links_to_its_own_anchor_is_not_a_link() -> None:
+    found = layout(
+        '<div><h3 id="costs"><a href="#costs">What the repairs cost</a></h3>'
+        '<section id="tools"><h3><a href="#tools">Tools</a></h3></section>'
+        '<h3><a id="steps" href="#steps">Steps</a></h3></div>'
+    )
+    assert [block.link_density for block in found.blocks] == [0.0, 0.0, 0.0]
+
+
+def test_a_heading_that_links_elsewhere_or_to_another_anchor_stays_a_link() -> None:
+    found = layout(
+        '<div><h2><a href="#costs">What the repairs cost</a></h2>'
+        '<h2 id="tools"><a href="/tools">Tools</a></h2><p id="p"><a href="#p">Back</a></p></div>'
+    )
+    assert [block.link_density for block in found.blocks] == [1.0, 1.0, 1.0]
+
+
+def test_a_streamed_segment_is_read_where_its_placeholder_stands_not_as_hidden_chrome() -> None:
+    found = layout(
+        "<html><body><article><p>First paragraph, sent with the page.</p>"
+        '<template id="B:0"></template><div>Loading…</div><p>Last paragraph.</p></article>'
+        '<footer>Footer</footer><div hidden id="S:0"><p>Middle paragraph, streamed late.</p>'
+        '<template id="P:1"></template></div><div hidden id="S:1"><p>Nested segment.</p></div>'
+        '<div hidden id="S:9"><p>A segment nobody asked for.</p></div></body></html>'
+    )
+    assert texts(found) == [
+        "First paragraph, sent with the page.",
+        "Middle paragraph, streamed late.",
+        "Nested segment.",
+        "Loading…",
+        "Last paragraph.",
+        "Footer",
+        "A segment nobody asked for.",
+    ]
+    assert found.chrome == [False, False, False, False, False, True, True]
+    article = next((start, end) for tag, start, end in found.spans if tag.name == "article")
+    assert article == (0, 5)
+
+
+def test_the_heading_in_a_sections_header_after_the_articles_prose_is_text() -> None:
+    found = layout(
+        "<html><body><article><h1>Ferry timetable changes</h1>"
+        "<p>From June the island ferry leaves every forty minutes, and the last boat sails at midnight.</p>"
+        "<section><header><h2>What changes for cyclists</h2><span>2 min</span></header>"
+        "<p>Bikes go on the lower deck.</p></section></article></body></html>"
+    )
+    marks = dict(zip(texts(found), found.chrome, strict=True))
+    assert marks["What changes for cyclists"] is False
+    assert marks["2 min"] is True
+
+
+def test_an_articles_own_header_under_a_site_title_stays_chrome_but_for_its_lede() -> None:
+    body = "".join(
+        f"<p>Absatz {n}: Fahrräder kommen aufs Unterdeck, Autos aufs Oberdeck der Fähre.</p>" for n in range(4)
+    )
+    found = layout(
+        "<html><body><div><h1>City Paper</h1></div><article><header><span>Verkehr</span>"
+        "<h2>Die Fähre fährt öfter</h2>"
+        "<p>Ab Juni legt die Inselfähre alle vierzig Minuten ab, die letzte um Mitternacht.</p></header>"
+        f"{body}</article></body></html>"
+    )
+    marks = dict(zip(texts(found), found.chrome, strict=True))
+    assert marks["Die Fähre fährt öfter"] is True
+    assert marks["Verkehr"] is True
+    assert marks["Ab Juni legt die Inselfähre alle vierzig Minuten ab, die letzte um Mitternacht."] is False
+
+
+def test_a_credited_caption_beside_or_under_an_image_paragraph_is_chrome_in_any_language() -> None:
+    prose = "<p>Die Gemeinde Birkenau eröffnet im Herbst eine neue Bücherei im alten Bahnhof am Markt.</p>"
+    found = layout(
+        f"<div>{prose}<p><img src='a.jpg'></p><p>Die Bücherei im Bahnhof. Foto: Gemeinde Birkenau</p>{prose}"
+        f"<p><img src='b.jpg'> The reading room on the first floor. (Photo: Ann Lee)</p>{prose}"
+        f"<p><img src='c.jpg'></p><p>1. Bring your card: it opens the door</p>"
+        f"<p><img src='d.jpg'></p><p>Ab Montag gilt: Wer leiht, liest. Mehr dazu:</p>"
+        f"<p><img src='e.jpg'></p><p>Der Umbau kostete zwei Millionen Euro. Der Rat stimmte zu.</p></div>"
+    )
+    marks = dict(zip(texts(found), found.chrome, strict=True))
+    assert marks["Die Bücherei im Bahnhof. Foto: Gemeinde Birkenau"] is True
+    assert marks["The reading room on the first floor. (Photo: Ann Lee)"] is True
+    assert marks["1. Bring your card: it opens the door"] is False
+    assert marks["Ab Montag gilt: Wer leiht, liest. Mehr dazu:"] is False
+    assert marks["Der Umbau kostete zwei Millionen Euro. Der Rat stimmte zu."] is False

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from etl.extract.chrome import is_chrome, is_hidden, is_never_text
+from etl.extract.chrome import is_chrome, is_heading_anchor, is_hidden, is_never_text
 
 
 def element(markup: str) -> Tag:
@@ -81,3 +81,28 @@ def test_is_hidden(markup: str, hidden: bool) -> None:
 )
 def test_is_chrome(markup: str, chrome: bool) -> None:
     assert is_chrome(element(markup)) is chrome
+
+
+@pytest.mark.parametrize(
+    ("markup", "chrome"),
+    [
+        ('<section id="menu-ideas-for-spring-weddings"><h2>Menu ideas for spring weddings</h2></section>', False),
+        ('<h2 id="the-most-common-mistakes">The most common mistakes</h2>', False),
+        ('<div id="warum-der-autor-schweigt"><h3>Warum der Autor schweigt</h3><p>x</p></div>', False),
+        ('<section id="related-posts"><h2>Related posts</h2></section>', True),
+        ('<div id="share-this-article"><h3>Share this article</h3></div>', True),
+        ('<section id="more-stories-today"><h2>Sign up for our letter</h2></section>', True),
+        ('<div id="share-this-story-now">x</div>', True),
+        ('<section class="comments" id="menu-ideas-for-spring"><h2>Menu ideas for spring</h2></section>', True),
+    ],
+)
+def test_an_id_made_of_a_headings_words_is_an_anchor_not_a_name(markup: str, chrome: bool) -> None:
+    assert is_chrome(element(markup)) is chrome
+
+
+def test_is_heading_anchor_needs_four_words_all_in_the_heading() -> None:
+    section = element('<section id="menu-ideas"><h2>Menu ideas</h2></section>')
+    assert not is_heading_anchor(section, "menu-ideas")
+    heading = element("<h2>Social media in 2024: a year of change</h2>")
+    assert is_heading_anchor(heading, "social-media-in-2024")
+    assert not is_heading_anchor(heading, "social-media-in-2025")

@@ -202,3 +202,48 @@ def test_a_short_closing_sentence_or_list_item_before_links_stays() -> None:
     for closing, expected in closings:
         soup = BeautifulSoup(f"<html><body><div>{body}{closing}{links}</div></body></html>", "lxml")
         assert main_text(soup, title=None)[-1] == expected
+
+
+def test_a_section_whose_anchor_id_holds_a_chrome_word_is_article_text() -> None:
+    section = (
+        '<section id="menu-choices-that-guests-remember"><h2>Menu choices that guests remember</h2>'
+        "<p>Guests talk for years about a dish that surprised them, far more than about the chairs.</p>"
+        "<p>A small tasting table lets them try three sauces before they choose a main course.</p></section>"
+    )
+    body = "".join(
+        f"<p>Paragraph {n} tells how the caterer plans a season of weddings in the hills.</p>" for n in range(4)
+    )
+    soup = BeautifulSoup(f"<html><body><article>{body}{section}</article></body></html>", "lxml")
+    found = main_text(soup, title=None)
+    assert "Menu choices that guests remember" in found
+    assert found[-1] == "A small tasting table lets them try three sauces before they choose a main course."
+
+
+def test_subheadings_that_link_to_their_own_anchors_are_kept_a_table_of_contents_is_not() -> None:
+    contents = '<h2><a href="#soil">Soil first</a></h2><h2><a href="#water">Water less</a></h2>'
+    sections = "".join(
+        f'<h3 id="{anchor}"><a href="#{anchor}">{heading}</a></h3>'
+        f"<p>The {anchor} section says what a gardener on clay learns in the first dry summer there.</p>"
+        f"<p>More on {anchor}: the beds that did best were mulched twice and watered at dawn only.</p>"
+        for anchor, heading in (("soil", "Soil first"), ("water", "Water less"))
+    )
+    soup = BeautifulSoup(f"<html><body><div>{contents}{sections}</div></body></html>", "lxml")
+    found = main_text(soup, title=None)
+    assert found.count("Soil first") == 1 and found.count("Water less") == 1
+    assert found.index("Soil first") == 0 and found[3] == "Water less"
+
+
+def test_the_paragraphs_a_page_streams_after_its_body_are_read_in_place() -> None:
+    streamed = "".join(
+        f'<div hidden id="S:{n}"><p>Streamed part {n}: the council voted to keep the old library open.</p></div>'
+        for n in range(3)
+    )
+    placeholders = "".join(
+        f"<p>Part {n} in the page: the library on Mill Street will stay open after the long vote.</p>"
+        f'<template id="B:{n}"></template>'
+        for n in range(3)
+    )
+    soup = BeautifulSoup(f"<html><body><article>{placeholders}</article>{streamed}</body></html>", "lxml")
+    found = main_text(soup, title=None)
+    assert len(found) == 6
+    assert found[1] == "Streamed part 0: the council voted to keep the old library open."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup
 
 from etl.extract.blocks import Block, Layout, read_blocks, text_size
-from etl.extract.score import BLOCK_COST, best_span, block_value, trimmed
+from etl.extract.score import BLOCK_COST, MAX_LEDE_GAP, best_span, block_value, lede_before, trimmed
 
 
 def layout(markup: str) -> Layout:
@@ -127,3 +127,33 @@ def test_linked_names_count_their_links_once_inside_an_element_and_twice_at_its_
     menu = Block("News Sport Weather", "p", 1.0, links=3)
     assert block_value(names, chrome=False, inside=True) > block_value(names, chrome=False)
     assert block_value(menu, chrome=False, inside=True) == block_value(menu, chrome=False)
+
+
+def _title_toolbar_body(toolbar: str) -> Layout:
+    body = "".join(
+        f"<p>Paragraph {n} of the report on the night market that reopened by the harbour after the storm.</p>"
+        for n in range(4)
+    )
+    return layout(
+        "<html><body><div><h1>Night market reopens</h1>"
+        "<p>Traders came back on Friday, three months after the storm flooded the harbour front.</p>"
+        f"{toolbar}</div><div class='body'>{body}</div></body></html>"
+    )
+
+
+def test_a_lede_right_under_the_title_is_kept_however_many_tools_lie_before_the_body() -> None:
+    tools = "".join(f"<div><span>Tool {n}</span></div>" for n in range(MAX_LEDE_GAP + 2))
+    found = _title_toolbar_body(tools + "<p>Save this article to read later: members only, sign in first.</p>")
+    start = _body_start(found)
+    assert [found.blocks[index].text for index in lede_before(found, start)] == [
+        "Traders came back on Friday, three months after the storm flooded the harbour front."
+    ]
+
+
+def test_near_the_body_every_lede_block_after_the_title_is_kept() -> None:
+    found = _title_toolbar_body("<p>A second line of prose under the title, long enough to be a standfirst too.</p>")
+    assert lede_before(found, _body_start(found)) == [1, 2]
+
+
+def _body_start(found: Layout) -> int:
+    return next(index for index, block in enumerate(found.blocks) if block.text.startswith("Paragraph 0"))
