@@ -8,8 +8,9 @@ Readers, each for one place a date hides:
 - ``date_in_url``: ``/2025/05/15/``, ``/2025/may/15/``, ``-2025-05-15``, ``20250515`` in a URL's path.
 - ``date_in_text``: the publication date a reader sees, in the page's language and locale ("15. Mai 2025",
   "16 de mayo de 2025", "15 мая 2025", "May 15, 2025", "15.05.2025 12:30", "05/03/2024", "2025년 5월 15일",
-  "vor 3 Stunden"). Month names come from the Unicode CLDR through Babel, in both the format and the
-  stand-alone forms (Russian "мая" and "май"). A date after an update label ("Updated", "Aktualisiert",
+  "vor 3 Stunden"; a time may stand before its date: "8:00 AM EST March 5, 2024", "14:30, 5 марта 2024").
+  Month names come from the Unicode CLDR through Babel, in both the format and the
+  stand-alone forms (Russian "мая" and "май"). A date after an update label ("Updated", "Aktualisiert", "Stand",
   "Actualizado", ...) is never returned; one after a publication label ("Published", "Veröffentlicht",
   "Publicado", ...) wins over an unlabelled one.
 - ``is_dateline``: whether a line of text is only a date (with its label, weekday, time and zone).
@@ -20,7 +21,9 @@ UTC, a date alone as its midnight UTC: the written wall-clock day is kept either
 ``Stamp.timed`` say which parts the text stated, so a caller can prefer a signal that states a zone.
 
 Numeric dates follow the locale: ``05/03/2024`` is 5 March in it, de, es, ru, fr, en-GB...; March 5 in en-US
-(``month_first``). Years outside 1990-2100 are refused: they are ids, prices or copyright lines.
+(``month_first``). Years outside 1990-2100 are refused: they are ids, prices or copyright lines. A dotted
+date with a two-digit year (``05.03.24, 14:30``) is 20yy, day first, and only read with a time beside it.
+Zone abbreviations after a time are read in any case (``CET``, ``MEZ``, ``МСК``).
 """
 
 from __future__ import annotations
@@ -258,14 +261,17 @@ _ZONES = {
     "pst": -480,
     "pdt": -420,
 }
+# Case-blind inside patterns that are not: pages print "CET", "MEZ", "MSK" as often as "cet".
 _ZONE = (
-    r"(?:\s*\(?(?P<zone>(?:UTC|GMT)\s*[+-−]\s*\d{1,2}(?::?\d\d)?|"
+    r"(?:\s*\(?(?P<zone>(?i:(?:UTC|GMT)\s*[+-−]\s*\d{1,2}(?::?\d\d)?|"
     + "|".join(sorted((z for z in _ZONES if z != "z"), key=len, reverse=True))
-    + r")\b\)?)?"
+    + r"))\b\)?)?"
 )
 _TIME = (
-    r"(?:\s*(?:,|\||-|–|—|/|·|•|um|at|à|às|a las|a la|alle|ore|в|о|pukul|kl\.?|klo|godz\.?|saat|om|kell)?\s*"
-    r"(?P<H>[0-2]?\d)[:h.](?P<M>[0-5]\d)(?!\d)(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?(?:\s*(?:Uhr|h|Uhr\.))?" + _ZONE + ")?"
+    r"(?:\s*(?:,|\||-|–|—|/|·|•)?\s*(?:um|at|à|às|a las|a la|alle|ore|в|о|pukul|kl\.?|klo|godz\.?|saat|om|kell)?\s*"
+    r"(?P<H>[0-2]?\d)[:h.](?P<M>[0-5]\d)(?!\d|\.\d)(?:\s*(?P<ampm>[apAP])\.?\s?[mM]\b\.?)?(?:\s*(?:Uhr|h|Uhr\.))?"
+    + _ZONE
+    + ")?"
 )
 _YEAR = r"(?P<y>(?:19|20)\d\d)"
 _NUMERIC_DATES = (
@@ -278,6 +284,9 @@ _NUMERIC_DATES = (
         r"(?<![\d/.-])" + _YEAR + r"\s*(?:[-/.年]|년)\s*(?P<m>[01]?\d)\s*(?:[-/.月]|월)\s*(?P<d>[0-3]?\d)(?!\d)"
         r"\s*(?:[.日]|일)?(?:T(?=\d))?" + _TIME
     ),
+    # 05.03.24, 14:30: a dotted date with a two-digit year (German, Russian, Polish pages), day first, 20yy;
+    # only with a time beside it (alone, "1.2.24" is as often a version or a reference number)
+    re.compile(r"(?<![\d.:/-])(?P<a>[0-3]?\d)(?P<sep>\.)\s?(?P<b>[01]?\d)\.\s?(?P<yy>\d\d)(?![\d])(?!\.\d)" + _TIME),
 )
 
 
@@ -313,7 +322,7 @@ _PUBLISHED_LABEL = (
 )
 _UPDATED_LABEL = (
     r"(?:last\s+)?updated|last\s+modified|modified|edited|revised|"
-    r"aktualisiert|zuletzt\s+aktualisiert|geändert|"
+    r"aktualisiert|zuletzt\s+aktualisiert|geändert|stand|"
     r"actualizado|actualizada|actualización|última\s+actualización|atualizado|atualizada|atualização|"
     r"mis\s+à\s+jour|mise\s+à\s+jour|modifié|modifiée|"
     r"aggiornato|aggiornata|aggiornamento|ultima\s+modifica|"
@@ -344,8 +353,22 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE_LIMIT = timedelta(days=7)
-_HAS_YEAR = re.compile(r"(?:19|20)\d\d")
+_HAS_YEAR = re.compile(r"(?:19|20)\d\d|\d\.\s?[01]?\d\.\s?\d\d(?!\d)")
 _HAS_NUMBER = re.compile(r"\d")
+
+
+def names_update(text: str) -> bool:
+    """Whether ``text`` holds an update label ("Updated", "Aktualisiert", "Mis à jour", "Обновлено", ...)."""
+    return any(match.group("upd") for match in _LABELS.finditer(text))
+
+
+def last_label(text: str) -> str | None:
+    """The kind of the last date label in ``text``: ``"pub"`` ("Published", "Опубликовано", ...), ``"upd"``
+    ("Updated", "Stand", ...), or None when it holds none."""
+    matches = list(_LABELS.finditer(text))
+    if not matches:
+        return None
+    return "pub" if matches[-1].group("pub") else "upd"
 
 
 def date_in_text(
@@ -409,8 +432,39 @@ def _dates_in(
     kept: list[tuple[int, int, Stamp]] = []
     for item in found:
         if not kept or item[0] >= kept[-1][1]:
-            kept.append(item)
+            kept.append(_with_time_before(text, kept[-1][1] if kept else 0, *item))
     return kept
+
+
+# A time written before its date: "8:00 AM EST March 5, 2024", "14:30, 5 марта 2024", "14:30 | 05.03.2024".
+_TIME_BEFORE = re.compile(
+    r"(?<![\d:.])(?P<H>[0-2]?\d)[:h](?P<M>[0-5]\d)(?:\s*(?P<ampm>[ap])\.?\s?m\b\.?)?(?:\s*(?:Uhr|h)\b)?"
+    + _ZONE
+    + r"\s*(?:,|\||-|–|—|/|·|•)?\s*(?:on|am|le|el)?\s*$",
+    re.IGNORECASE,
+)
+_TIME_BEFORE_CHARS = 32
+
+
+def _with_time_before(text: str, floor: int, start: int, end: int, stamp: Stamp) -> tuple[int, int, Stamp]:
+    """A date without a time, given the time written just before it (after ``floor``, the previous date's
+    end), its start moved to the time's; anything else unchanged."""
+    if stamp.timed:
+        return start, end, stamp
+    match = _TIME_BEFORE.search(text[max(floor, start - _TIME_BEFORE_CHARS) : start])
+    if match is None:
+        return start, end, stamp
+    hour, minute = int(match.group("H")), int(match.group("M"))
+    if match.group("ampm"):
+        hour = hour % 12 + (12 if match.group("ampm").lower() == "p" else 0)
+    if hour > 23:
+        return start, end, stamp
+    moment = stamp.moment.replace(hour=hour, minute=minute)
+    zone = _zone_offset(match.group("zone"))
+    if zone is not None:
+        moment = moment.replace(tzinfo=UTC if not zone else timezone(zone))
+    new_start = max(floor, start - _TIME_BEFORE_CHARS) + match.start()
+    return new_start, end, Stamp(moment, zoned=zone is not None, timed=True)
 
 
 def _from_match(match: re.Match[str], language: str, month_first_dates: bool) -> Stamp | None:
@@ -429,6 +483,8 @@ def _from_match(match: re.Match[str], language: str, month_first_dates: bool) ->
             return None
         month, day = named, int(parts["d"])
     timed = bool(parts.get("H"))
+    if parts.get("yy") and not timed:
+        return None
     hour = int(parts["H"]) if timed else 0
     minute = int(parts["M"]) if timed else 0
     if parts.get("ampm"):
@@ -436,7 +492,8 @@ def _from_match(match: re.Match[str], language: str, month_first_dates: bool) ->
     if hour > 23:
         hour = minute = 0
         timed = False
-    moment = _at(int(parts["y"]), month, day, hour, minute)
+    year = int(parts["y"]) if parts.get("y") else 2000 + int(parts["yy"])
+    moment = _at(year, month, day, hour, minute)
     if moment is None:
         return None
     zone = _zone_offset(parts.get("zone")) if timed else None

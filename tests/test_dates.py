@@ -6,7 +6,17 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from etl.dates import date_in_text, date_in_url, is_dateline, month_first, month_names, parse_datetime, read_stamp
+from etl.dates import (
+    date_in_text,
+    date_in_url,
+    is_dateline,
+    last_label,
+    month_first,
+    month_names,
+    names_update,
+    parse_datetime,
+    read_stamp,
+)
 
 
 def utc(parts: tuple[int, ...]) -> datetime:
@@ -97,6 +107,18 @@ def test_no_whole_date_in_url(url: str) -> None:
         ("5 Mart 2024", "tr", (2024, 3, 5)),
         ("Veröffentlicht: 15.05.2025 | Aktualisiert: 16.05.2025", "de", (2025, 5, 15)),
         ("Actualizado 16/05/2025 | Publicado 15/05/2025", "es", (2025, 5, 15)),
+        ("05.03.2024, 14:30 MEZ", "de", (2024, 3, 5, 13, 30)),
+        ("05/03/2024 14:30 CET", "it", (2024, 3, 5, 13, 30)),
+        ("5 марта 2024, 14:30 МСК", "ru", (2024, 3, 5, 11, 30)),
+        ("05.03.24, 14:30 Uhr", "de", (2024, 3, 5, 14, 30)),
+        ("Опубликовано 05.03.24 в 14:30", "ru", (2024, 3, 5, 14, 30)),
+        ("05.03.2024, godz. 14:30", "pl", (2024, 3, 5, 14, 30)),
+        ("Stand: 06.03.2024 09:00 Uhr | 05.03.2024 08:00 Uhr", "de", (2024, 3, 5, 8, 0)),
+        ("Published 8:00 AM EST March 5, 2024 Updated 9:00 AM EST March 6, 2024", "en", (2024, 3, 5, 13, 0)),
+        ("14:30, 5 марта 2024", "ru", (2024, 3, 5, 14, 30)),
+        ("14h30, le 5 mars 2024", "fr", (2024, 3, 5, 14, 30)),
+        ("05.03.2024 08:00 - 06.03.2024", "de", (2024, 3, 5, 8, 0)),
+        ("13/03/2024 2:30 PM", "en", (2024, 3, 13, 14, 30)),
     ],
 )
 def test_date_in_text(text: str, language: str | None, moment: tuple[int, ...]) -> None:
@@ -113,6 +135,7 @@ def test_date_in_text(text: str, language: str | None, moment: tuple[int, ...]) 
         "May 2025",
         "31. Februar 2025",
         "15.05.25",
+        "Version 1.2.24",
         "in 2025 15 people",
         "32 May 2025",
     ],
@@ -204,3 +227,37 @@ def test_month_names_come_in_format_and_stand_alone_forms() -> None:
     names = month_names("ru")
     assert names["мая"] == names["май"] == 5
     assert month_names("en")["sept"] == 9
+
+
+@pytest.mark.parametrize(
+    ("text", "update"),
+    [
+        ("Aktualisiert am 06.03.2024, 09:15 Uhr", True),
+        ("Mis à jour le 6 mars 2024", True),
+        ("Обновлено: 6 марта 2024, 12:00", True),
+        ("Stand: 06.03.2024", True),
+        ("Publié le 5 mars 2024", False),
+        ("Standort Nord, 05.03.2024", False),
+    ],
+)
+def test_names_update(text: str, update: bool) -> None:
+    assert names_update(text) is update
+
+
+def test_an_update_stand_date_alone_is_no_publication_date() -> None:
+    assert date_in_text("Stand: 06.03.2024 09:00 Uhr", "de") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Updated ", "upd"),
+        ("Обновлено:", "upd"),
+        ("Published March 5 | Updated ", "upd"),
+        ("Updated March 6. Published ", "pub"),
+        ("Publié le ", "pub"),
+        ("March 5, 2024", None),
+    ],
+)
+def test_last_label(text: str, label: str | None) -> None:
+    assert last_label(text) == label

@@ -31,8 +31,9 @@ of its edit, and the extractor reads the URL itself.
 Every document is fetched by the getter, which obeys robots.txt (``Fetcher.fetch_document``). Relative links
 resolve against their document's URL (and ``xml:base`` in feeds).
 
-Sitemaps are read leniently where browsers and crawlers are, strictly where safety needs it: a BOM and
-whitespace before the XML declaration are skipped, a bare ``&`` is read as ``&amp;``, an undeclared namespace
+Sitemaps are read leniently where browsers and crawlers are, strictly where safety needs it: BOMs,
+whitespace, NULs and whatever else a server printed before the XML declaration (a comment, a PHP warning)
+are skipped, a declaration written ``<?XML`` is read, a bare ``&`` is read as ``&amp;``, an undeclared namespace
 prefix (``news:``, ``image:``) is matched by its local name, whitespace and CDATA around a ``<loc>`` are
 trimmed, and lxml's recovering parser reads past other syntax errors. Never: entity expansion (the DOCTYPE is
 dropped, an entity stays unexpanded, and a ``<loc>`` holding one is a ``bad_url``), DTD loading, network
@@ -90,9 +91,16 @@ QUIET_REASONS = frozenset({"out_of_interval", "duplicate"})
 method that took none for them alone has answered; for any other reason the next method is tried."""
 _MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps protocol's limit for one file, uncompressed
 _GZIP_MAGIC = b"\x1f\x8b"
-_LEADING_JUNK = re.compile(rb"^(?:\xef\xbb\xbf)?[ \t\r\n]+")
+# Bytes a server or a template puts before the document: BOMs (one or two), whitespace, NULs, no-break spaces.
+_LEADING_JUNK = re.compile(rb"^(?:\xef\xbb\xbf|\xc2\xa0|[\x00-\x20])+")
+# An XML declaration further in, after a comment, a cache note or a PHP warning the server printed first.
+_LATE_DECLARATION = re.compile(rb"<\?xml(?=[ \t\r\n?])", re.IGNORECASE)
+_ROOT_START = re.compile(rb"<(?:urlset|sitemapindex|rss|feed|rdf:rdf)(?![\w:-])", re.IGNORECASE)
+_JUNK_SEARCH_BYTES = 8192
+# Text outside any tag before the root element (a comment, a PI or a DOCTYPE there is markup, kept).
+_NOT_MARKUP = re.compile(rb"(?:^|>)[ \t\r\n]*[^<\s]")
 _DOCTYPE = re.compile(rb"<!DOCTYPE(?:[^\[>]++|\[[^\]]*+\]\s*+)*+>")
-_XML_DECLARATION = re.compile(r"^<\?xml[^>]*\?>")
+_XML_DECLARATION = re.compile(r"<\?xml(?=[\s?])[^>]*\?>", re.IGNORECASE)
 _BARE_AMPERSAND = re.compile(rb"&(?!(?:[A-Za-z_][\w.-]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)")
 _WORD = re.compile(r"[^\W\d_]+\.?")
 
@@ -291,7 +299,7 @@ def _parse_xml(source: Source, url: str, content: bytes, tally: _Tally) -> etree
             raise DiscoveryError(_failure(source, url, Reason.BAD_XML, f"broken gzip: {exc}")) from exc
         if len(content) > _MAX_SITEMAP_BYTES:
             raise DiscoveryError(_failure(source, url, Reason.TOO_LARGE, f"over {_MAX_SITEMAP_BYTES} bytes unpacked"))
-    content = _LEADING_JUNK.sub(b"", _utf8_if_utf16(content), count=1)
+    content = _without_leading_junk(_utf8_if_utf16(content))
     # A sitemap has no use for a DTD: without it no entity is declared, so none expands (a "billion laughs"
     # would also make libxml2 stop at its amplification limit and lose the rest of the file) and none names
     # a file or URL; a reference to one stays an unexpanded node, and its <loc> a bad_url.
@@ -319,6 +327,22 @@ def _parse_xml(source: Source, url: str, content: bytes, tally: _Tally) -> etree
     return root
 
 
+def _without_leading_junk(content: bytes) -> bytes:
+    """``content`` from its XML declaration on: what comes before one (BOMs, blank lines, NULs, a comment, a
+    server's warning text) is dropped, as is leading junk of a document without one; a declaration written
+    ``<?XML`` becomes ``<?xml``. A declaration after the root element's start is left alone."""
+    content = _LEADING_JUNK.sub(b"", content, count=1)
+    declaration = _LATE_DECLARATION.search(content, 0, _JUNK_SEARCH_BYTES)
+    root = _ROOT_START.search(content, 0, _JUNK_SEARCH_BYTES)
+    if declaration is not None and (root is None or declaration.start() < root.start()):
+        return b"<?xml" + content[declaration.end() :]
+    if declaration is None and root is not None and not content.startswith(b"<"):
+        return content[root.start() :]  # no declaration, and text before the root: "<br />Warning: ..."
+    if declaration is None and root is not None and _NOT_MARKUP.search(content, 0, root.start()):
+        return content[root.start() :]
+    return content
+
+
 def _utf8_if_utf16(content: bytes) -> bytes:
     """A UTF-16 document (a BOM, or NUL bytes in every other place of its first ASCII characters) as UTF-8
     without its XML declaration, so the byte-level repairs (leading junk, bare ``&``, DOCTYPE) see ASCII as
@@ -332,8 +356,11 @@ def _utf8_if_utf16(content: bytes) -> bytes:
         encoding = "utf-16-be"
     else:
         return content
-    text = content.decode(encoding, errors="replace").lstrip("\ufeff \t\r\n")
-    return _XML_DECLARATION.sub("", text, count=1).encode("utf-8")
+    text = content.decode(encoding, errors="replace")
+    declaration = _XML_DECLARATION.search(text, 0, _JUNK_SEARCH_BYTES)
+    if declaration is not None and not _ROOT_START.search(text[: declaration.start()].encode("utf-8")):
+        text = text[declaration.end() :]  # with whatever came before it, as ``_without_leading_junk``
+    return text.encode("utf-8")
 
 
 def _local_name(tag: object) -> str:
@@ -374,7 +401,7 @@ def _rss(
     # Content-Type is left out, since feeds are served as anything (text/plain, application/octet-stream).
     # As for sitemaps, the DOCTYPE goes: its entities would be expanded by the strict parser (up to expat's
     # amplification limit) and its external ones are never wanted.
-    content = _DOCTYPE.sub(b"", _LEADING_JUNK.sub(b"", document.content, count=1), count=1)
+    content = _DOCTYPE.sub(b"", _without_leading_junk(document.content), count=1)
     feed = feedparser.parse(content, response_headers={"content-location": document.final_url or source.feed_url})
     if feed.bozo and not feed.entries:
         raise DiscoveryError(_failure(source, source.feed_url, Reason.BAD_FEED, str(feed.get("bozo_exception", ""))))

@@ -10,10 +10,12 @@
 The rules govern every request to the host, sitemaps, feeds and archive pages included (``etl.crawl.fetch``).
 
 The body becomes text as a browser decodes a ``text/plain`` file (``decode_robots``), with RFC 9309's
-UTF-8 first: a byte-order mark wins, then UTF-8 when the bytes are valid UTF-8 (the RFC's encoding; bytes
+UTF-8 first: a byte-order mark wins (UTF-8, UTF-16, UTF-32; UTF-16 without one is told by its NUL bytes),
+then UTF-8 when the bytes are valid UTF-8 (the RFC's encoding; bytes
 that happen to be valid UTF-8 are hardly ever meant as anything else, whatever a server's default charset
 says), then the ``charset`` of the Content-Type, else windows-1252 (a superset of Latin-1, what browsers
-assume). So a BOM never hides the first group, and a Latin-1 path stays the path it names.
+assume). So a BOM never hides the first group (nor a second BOM, or one where two files were joined, the group
+after it), and a Latin-1 path stays the path it names.
 Line ends CR, LF and CRLF and a missing final newline are all one line end (``str.splitlines``).
 protego (Scrapy's robots.txt parser) does the rest: groups by product token, longest match with ``Allow``
 winning ties, ``*`` and ``$`` patterns, percent-encoding.
@@ -22,6 +24,7 @@ winning ties, ``*`` and ``$`` patterns, percent-encoding.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from email.message import Message
 from urllib.parse import urljoin
@@ -34,7 +37,16 @@ _ALLOW_ALL_REASONS = frozenset(
     {Reason.OFFSITE_REDIRECT, Reason.REDIRECT_LOOP, Reason.TOO_MANY_REDIRECTS, Reason.TOO_LARGE}
 )
 _NETWORK_REASONS = frozenset({Reason.TIMEOUT, Reason.CONNECTION_ERROR, Reason.TRUNCATED})
-_BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE, whose BOM begins it
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Invisible characters a file picks up where it was pasted or joined together: a second BOM (U+FEFF) after
+# the first or at the start of an appended part, zero-width spaces and word joiners at a line's start.
+_INVISIBLE = re.compile(r"\ufeff|^[\u200b\u2060]+", re.MULTILINE)
 _FALLBACK_ENCODING = "windows-1252"
 
 
@@ -68,11 +80,22 @@ class RobotsRules:
 
 
 def decode_robots(body: bytes, content_type: str | None = None) -> str:
-    """The text of a robots.txt body: BOM, else UTF-8 if valid, else the Content-Type's charset, else
-    windows-1252; the BOM itself is dropped. Never raises: undecodable bytes become U+FFFD."""
+    """The text of a robots.txt body: BOM, else UTF-16 when every other byte of its first characters is NUL,
+    else UTF-8 if valid, else the Content-Type's charset, else windows-1252. Every BOM is dropped (also a
+    second one, or one starting a later line), and zero-width spaces at a line's start. Never raises:
+    undecodable bytes become U+FFFD."""
+    return _INVISIBLE.sub("", _decoded(body, content_type))
+
+
+def _decoded(body: bytes, content_type: str | None) -> str:
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return body[len(bom) :].decode(encoding, errors="replace")
+    head = body[:8]
+    if len(head) == 8 and not any(head[1::2]) and all(head[::2]):
+        return body.decode("utf-16-le", errors="replace")
+    if len(head) == 8 and not any(head[::2]) and all(head[1::2]):
+        return body.decode("utf-16-be", errors="replace")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:

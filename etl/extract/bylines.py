@@ -49,7 +49,8 @@ _ORGANISATION = re.compile(
 )
 _AGENCY = re.compile(
     r"^(?:reuters|afp|dpa|ap|efe|ansa|apa|tass|ria novosti|interfax|xinhua|bloomberg|associated press|belta|белта|"
-    r"ukrinform|kyodo|yonhap|antara|bernama|pti|ians)$",
+    r"ukrinform|kyodo|yonhap|antara|bernama|pti|ians|тасс|итар-тасс|риа новости|интерфакс|униан|укринформ|укрінформ|"
+    r"europa press|lusa|agi|adnkronos|pap|čtk|ctk|mti|belga|anp|epa|sda|keystone-sda|kna|jiji|aap|anadolu|unian)$",
     re.IGNORECASE,
 )
 _MAX_WORDS = 5

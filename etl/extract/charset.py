@@ -113,6 +113,8 @@ class _Attempt:
 def decode_html(body: bytes, header_charset: str | None = None) -> Decoded:
     """Decode an HTML body; ``header_charset`` is the HTTP ``Content-Type`` charset, if any. Never raises."""
     for bom, name in _BOMS:
+        if body.startswith(bom) and name == "utf-8":  # a stray byte after the mark is read as anywhere in UTF-8
+            return Decoded(_utf8_text(_attempt(body[len(bom) :], name)), name, "bom")
         if body.startswith(bom):
             return Decoded(body[len(bom) :].decode(name, errors="replace"), name, "bom")
     wide = _wide_codec(body)

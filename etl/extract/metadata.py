@@ -23,7 +23,17 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Tag
 
 from etl.crawl.urls import canonical_url
-from etl.dates import Stamp, date_in_text, date_in_url, is_dateline, month_first, read_stamp, with_offset_of
+from etl.dates import (
+    Stamp,
+    date_in_text,
+    date_in_url,
+    is_dateline,
+    last_label,
+    month_first,
+    names_update,
+    read_stamp,
+    with_offset_of,
+)
 from etl.extract.bylines import (
     clean_name,
     is_organisation,
@@ -103,6 +113,8 @@ _NOT_BYLINE_CLASS = re.compile(r"bio|avatar|photo|image|img|box|about|more|follo
 _ARTICLE_ITEMTYPE = re.compile(r"schema\.org/\w*(Article|BlogPosting)", re.IGNORECASE)
 _MAX_DATE_TEXT = 200
 _MAX_BYLINE_TEXT = 120
+_MAX_PLAIN_BYLINE_TEXT = 80
+_LABEL_CHARS = 60
 _MAX_CANDIDATES = 30
 
 
@@ -140,7 +152,12 @@ def read_metadata(soup: BeautifulSoup, url: str | None, *, fetched_at: datetime 
     title = _title(page, ld, meta, canonical)
     dates = _Dates(language, month_first(language, region, host), fetched_at)
     published = _published_at(page, ld, page_ld, meta, canonical, dates)
-    site_names = tuple(name for name in (meta.get("og:site_name"), meta.get("application-name"), host) if name)
+    publishers = (
+        _organisation_name(ld.get("publisher")),
+        _organisation_name(_first_of_types(items, {"NewsMediaOrganization"})),
+    )
+    declared = (meta.get("og:site_name"), meta.get("application-name"), *publishers, host)
+    site_names = tuple(dict.fromkeys(name for name in declared if name))
     authors, organisations = _authors(page, ld, meta, site_names)
     return Metadata(
         url=canonical,
@@ -376,15 +393,29 @@ def _marked_dates(page: _Page, ld: dict, page_ld: dict, meta: dict[str, str], da
         *(meta.get(name) for name in _PUBLISHED_META),
     )
     for value in values:
-        if isinstance(value, str) and (stamp := read_stamp(value)):
+        if isinstance(value, str) and (stamp := dates.value(value)):
             yield stamp
-    times = [*page.with_attr("itemprop", "datePublished")]
-    times += [tag for tag in page.root_tags if tag.name == "time" and _is_publication_time(tag)]
-    for tag in times[:_MAX_CANDIDATES]:
+    published = [*page.with_attr("itemprop", "datePublished")]
+    times = published + [tag for tag in page.root_tags if tag.name == "time" and _is_publication_time(tag)]
+    for index, tag in enumerate(times[:_MAX_CANDIDATES]):
         value = tag.get("datetime") or tag.get("content")
-        if isinstance(value, str) and (stamp := read_stamp(value)):
+        stamp = dates.value(value) if isinstance(value, str) else None
+        text = (_tag_text(tag) or "") if tag.name != "meta" else ""
+        if index >= len(published) and text and names_update(text):
+            # A <time> whose own text says "Aktualisiert am 06.03.2024" or "Publié le 5 mars | Mis à jour
+            # le 6 mars": its datetime may be the update; the text's publication date, if any, decides (at
+            # the datetime's offset when it states none: one page, one zone).
+            written = dates.read(text, in_update_markup=True)
+            if written is not None and stamp is not None:
+                same_day = stamp.moment.date() == written.moment.date()
+                yield stamp if same_day else written if written.zoned else with_offset_of(written, stamp)
+            elif written is not None:
+                yield written
+        elif index >= len(published) and _labelled_update(tag):
+            continue  # "Updated <time datetime=...>", "<span>Обновлено:</span> <time ...>"
+        elif stamp is not None:
             yield stamp
-        elif not value and tag.name != "meta" and (written := dates.read(_tag_text(tag) or "")):
+        elif not value and text and (written := dates.read(text)):
             yield written
 
 
@@ -409,6 +440,35 @@ def _is_publication_time(tag: Tag) -> bool:
     return not any(_is_update_markup(t) for t in (tag, tag.parent) if t)
 
 
+def _labelled_update(tag: Tag) -> bool:
+    """Whether the words just before ``tag`` (back to the previous ``<time>``; its parent's, when ``tag``
+    stands alone in it) label it as the update: "Updated <time>", "<span>Обновлено:</span> <time>"."""
+    node: Tag | None = tag
+    for _ in range(2):
+        if node is None:
+            return False
+        lead = _text_before(node)
+        if lead.strip():
+            return last_label(lead) == "upd"
+        node = node.parent
+    return False
+
+
+def _text_before(node: Tag) -> str:
+    """The text of ``node``'s previous siblings, nearest last, back to a ``<time>`` or ``_LABEL_CHARS``."""
+    parts: list[str] = []
+    size = 0
+    for sibling in node.previous_siblings:
+        if isinstance(sibling, Tag) and sibling.name == "time":
+            break
+        text = sibling.get_text(" ") if isinstance(sibling, Tag) else str(sibling)
+        parts.append(text)
+        size += len(text)
+        if size >= _LABEL_CHARS:
+            break
+    return " ".join(reversed(parts))[-_LABEL_CHARS:]
+
+
 def _is_update_markup(tag: Tag) -> bool:
     itemprop = tag.get("itemprop") if tag.attrs else None
     if isinstance(itemprop, str) and _MODIFIED_CLASS.search(itemprop):
@@ -429,6 +489,9 @@ def _marks(tag: Tag) -> str:
     return " ".join([*names, str(ident)]).strip()
 
 
+_LOCAL_NUMERIC_VALUE = re.compile(r"\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)")
+
+
 @dataclass(frozen=True)
 class _Dates:
     """How this page writes dates: its language, numeric order, and the fetch time for relative forms."""
@@ -436,6 +499,15 @@ class _Dates:
     language: str | None
     month_first: bool
     now: datetime | None
+
+    def value(self, text: str) -> Stamp | None:
+        """A machine-readable value (JSON-LD, ``<meta content>``, ``datetime``): ISO 8601 or RFC 822 as
+        written; a numeric date that is not year-first ("05/03/2024 14:30") in this page's order, not
+        dateutil's month-first guess; a value with month names of the page's language ("5. März 2024") as
+        a written date."""
+        if _LOCAL_NUMERIC_VALUE.match(text):
+            return self.read(text)
+        return read_stamp(text) or self.read(text)
 
     def read(self, text: str, *, in_update_markup: bool = False) -> Stamp | None:
         return date_in_text(
@@ -573,6 +645,17 @@ def _authors(
     return unique_names(names or site_only), organisations
 
 
+def _organisation_name(value: object) -> str | None:
+    """The name of a JSON-LD publisher that is not typed as a Person (a blogger publishing their own page),
+    or None; a URL is no name."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict) and "Person" in _types(value):
+        return None
+    text = _text_of(value)
+    return text if text and not text.startswith(("http://", "https://", "www.")) else None
+
+
 def _without_site_name(name: str, site_names: tuple[str, ...]) -> str:
     """``name`` without the site's name after or before it ("Brian Truitt USA TODAY" -> "Brian Truitt")."""
     for site in site_names:
@@ -639,7 +722,49 @@ def _byline_names(page: _Page) -> list[str]:
         text = _short_text(tag, _MAX_BYLINE_TEXT)  # a meta line "Von Jonas Brehm · 05.03.2024": a byline
         if text and starts_as_byline(text) and (found := names_in_byline(text)):
             return found
+    for tag in islice((tag for tag in header if tag.name in _LINE_TAGS), _HEADER_TAGS):
+        # a plain line "By Mia Tennant and Oscar Velde" by the headline, not a sentence ("By Tuesday, the ...")
+        text = _short_text(tag, _MAX_PLAIN_BYLINE_TEXT)
+        if not text or not starts_as_byline(text) or text.endswith((".", "!", "?", ":", ";")):
+            continue
+        if (found := names_in_byline(text)) and all(map(_proper_name, found)):
+            return found
     return []
+
+
+def _proper_name(name: str) -> bool:
+    """Whether ``name`` has two words or more and every one but its particles ("de", "van", "von", "al")
+    starts in upper case, as a person's name does and the start of a sentence ("By the end of the year",
+    "By Tuesday, ...") does not."""
+    words = name.split()
+    return len(words) >= 2 and words[0][:1].isupper() and all(w[:1].isupper() or w in _NAME_PARTICLES for w in words)
+
+
+_NAME_PARTICLES = frozenset(
+    {
+        "de",
+        "da",
+        "do",
+        "dos",
+        "das",
+        "del",
+        "della",
+        "di",
+        "van",
+        "von",
+        "der",
+        "den",
+        "la",
+        "le",
+        "al",
+        "bin",
+        "ibn",
+        "y",
+        "e",
+        "zu",
+        "ter",
+    }
+)
 
 
 def _looks_like_byline(tag: Tag, marks: str) -> bool:

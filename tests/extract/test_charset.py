@@ -81,6 +81,12 @@ def test_one_stray_byte_in_utf8_costs_one_character_whatever_is_declared(header:
     assert "Öffnungszeiten des Kundenbüros: Mo–Fr 8 bis 18 Uhr" in decoded.text
 
 
+def test_a_stray_byte_after_a_utf8_byte_order_mark_costs_one_character_too() -> None:
+    decoded = decode_html(codecs.BOM_UTF8 + STRAY, "utf-8")
+    assert (decoded.charset, decoded.via) == ("utf-8", "bom")
+    assert "Öffnungszeiten des Kundenbüros: Mo–Fr 8 bis 18 Uhr" in decoded.text
+
+
 def test_a_stray_byte_in_an_ascii_page_declared_utf8_stays_utf8() -> None:
     body = page("The company doesn\x92t plan weekend service before the summer timetable.", '<meta charset="utf-8">')
     decoded = decode_html(body.encode("latin-1"), None)
