@@ -7,7 +7,7 @@ Two steps, so that precision stays above recall:
    bigrams, hashed into a MinHash signature of ``DedupSettings.minhash_permutations`` values, and split
    into ``DedupSettings.lsh_bands`` bands, each band's hash salted with the protected tokens (step 2). Two
    paragraphs sharing one band hash are candidates. The band hashes live in the warehouse
-   (``paragraph_bands``: one row per paragraph, its band keys as one GIN-indexed array), so every worker and
+   (``paragraph_bands``: one row per paragraph, its 32-bit band keys as one GIN-indexed array), so every worker and
    every later run sees them, and a paragraph's candidates are found by one index probe per band, whatever
    the warehouse holds.
 2. **Verification** (``near_duplicate``, a pure function): a candidate pair is linked only when the
@@ -170,11 +170,17 @@ class BandHasher:
 
     def band_keys(self, text: str, min_chars: int = 0) -> list[int]:
         """The band hashes with each band's number folded in, as ``paragraph_bands.band_keys`` stores them:
-        hash XOR (band << 56), as a signed 64-bit integer, so that equal keys are equal hashes of the same band
-        (up to a 2**-64 chance) and one array of a paragraph's keys can be looked up whole (migration 0012
-        converts stored rows the same way). No keys for a paragraph shorter than ``min_chars``."""
+        hash XOR (band << 56), its high and low 32 bits XORed, as a signed 32-bit integer (a Postgres
+        ``integer``), so that equal keys are equal hashes of the same band up to a 2**-32 chance (an extra
+        candidate, which verification rejects) and one array of a paragraph's keys can be looked up whole
+        (migrations 0012 and 0013 convert stored rows the same way). No keys for a paragraph shorter than
+        ``min_chars``."""
         mixed = self._mixed(text, min_chars)
-        return [] if mixed is None else (mixed ^ self._band_salts).view(np.int64).tolist()
+        if mixed is None:
+            return []
+        salted = mixed ^ self._band_salts
+        folded = (salted ^ (salted >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
+        return folded.astype(np.uint32).view(np.int32).tolist()
 
     def _mixed(self, text: str, min_chars: int) -> np.ndarray | None:
         loose, protected = comparison_forms(text)

@@ -2,5 +2,5 @@
 -- per connection; its rows vanish when the transaction ends.
 create temporary table if not exists load_bands (
     paragraph_key bytea not null,
-    band_keys bigint [] not null
+    band_keys integer [] not null
 ) on commit delete rows;

@@ -24,7 +24,8 @@ select
     fetched.content_type,
     fetched.headers,
     fetched.fetched_at,
-    b.body_gzip
+    b.body_codec,
+    b.body_compressed
 from fetched
 inner join page_bodies as b on b.body_sha256 = fetched.body_sha256
 order by fetched.url;

@@ -6,7 +6,8 @@ select distinct on (f.url)
     f.content_type,
     f.headers,
     f.fetched_at,
-    b.body_gzip
+    b.body_codec,
+    b.body_compressed
 from page_fetches as f
 inner join page_bodies as b on b.body_sha256 = f.body_sha256
 where f.source_name = %(source_name)s and f.url = any(%(urls)s)

@@ -1,5 +1,5 @@
-"""The near-duplicate index (``paragraph_bands``, migration 0012): one row per paragraph, band keys as stored by
-``etl.dedup.near_duplicates``, and rows written before 0012 converted to the same keys."""
+"""The near-duplicate index (``paragraph_bands``, migrations 0012 and 0013): one row per paragraph, 32-bit band
+keys as stored by ``etl.dedup.near_duplicates``, and rows written before 0012 converted to the same keys."""
 
 from __future__ import annotations
 
@@ -21,10 +21,18 @@ TEXTS = (
 SETTINGS = DedupSettings()
 
 
-def test_band_keys_are_the_band_hashes_with_the_band_number_in_the_top_byte() -> None:
+def _folded(key: int) -> int:
+    """A 64-bit key's high and low halves XORed, as a signed 32-bit integer (migration 0013)."""
+    unsigned = key & 2**64 - 1
+    half = (unsigned ^ unsigned >> 32) & 2**32 - 1
+    return half - 2**32 if half >= 2**31 else half
+
+
+def test_band_keys_are_the_band_hashes_with_the_band_number_in_the_top_byte_folded_to_32_bits() -> None:
     hasher = BandHasher(permutations=64, bands=16)
     hashes, keys = hasher.band_hashes(TEXTS[0]), hasher.band_keys(TEXTS[0])
-    assert [(h ^ k) & 2**64 - 1 for h, k in zip(hashes, keys, strict=True)] == [band << 56 for band in range(16)]
+    assert keys == [_folded(h ^ band << 56) for band, h in enumerate(hashes)]
+    assert all(-(2**31) <= key < 2**31 for key in keys)
     assert hasher.band_keys(TEXTS[0], min_chars=10_000) == []
 
 
@@ -49,7 +57,9 @@ def test_a_paragraph_is_one_row_of_its_band_keys(database_url: str, clean_databa
     assert rows == sorted((key, hasher.band_keys(text)) for key, text in texts.items())
 
 
-def test_migration_0012_converts_band_rows_to_the_keys_the_step_writes(server_url: str, tmp_path: Path) -> None:
+def test_migrations_0012_and_0013_convert_band_rows_to_the_keys_the_step_writes(
+    server_url: str, tmp_path: Path
+) -> None:
     before = tmp_path / "migrations"
     before.mkdir()
     for path in migration_files():

@@ -1,17 +1,33 @@
-"""``etl.warehouse.archive``: every fetched body is kept compressed once, and reprocess reloads from it offline."""
+"""``etl.warehouse.archive``: every fetched body is kept compressed once (zstd; gzip bodies stored before migration
+0013 read back), and reprocess reloads from it offline."""
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import shutil
 from dataclasses import replace
+from pathlib import Path
 
 import psycopg2
+import zstandard
 
 from etl.config import Settings
 from etl.demo_site.server import RunningSite
 from etl.pipeline.run import run_source
 from etl.warehouse.archive import latest_pages, store_pages
-from tests.factories import DEMO_ARTICLE_BASE, MAY_15, SOURCE, fetched_page, start_run, stored_paragraphs
+from etl.warehouse.connection import connect
+from etl.warehouse.migrate import migrate
+from etl.warehouse.queries import MIGRATIONS_DIR, migration_files
+from tests.factories import (
+    DEMO_ARTICLE_BASE,
+    MAY_15,
+    SOURCE,
+    fetched_page,
+    start_run,
+    stored_paragraphs,
+    throwaway_database,
+)
 from tests.poison_site import incompressible
 
 
@@ -30,12 +46,13 @@ def test_a_run_archives_every_page_it_fetched_compressed_once(
             "select count(*), count(distinct body_sha256) from page_fetches where run_id = %s", (summary.run_id,)
         )
         fetches, bodies = cur.fetchone()
-        cur.execute("select body_gzip, size_bytes from page_bodies")
+        cur.execute("select body_codec, body_compressed, size_bytes from page_bodies")
         stored = cur.fetchall()
     assert fetches == summary.counts.pages_fetched
     assert bodies == len(stored)
-    assert all(len(gzip.decompress(bytes(body))) == size for body, size in stored)
-    assert sum(len(bytes(body)) for body, _ in stored) < sum(size for _, size in stored)
+    assert {codec for codec, _, _ in stored} == {"zstd"}
+    assert all(len(zstandard.ZstdDecompressor().decompress(bytes(body))) == size for _, body, size in stored)
+    assert sum(len(bytes(body)) for _, body, _ in stored) < sum(size for *_, size in stored)
 
 
 def test_latest_pages_returns_the_newest_version_with_its_headers(
@@ -112,12 +129,56 @@ def test_pages_with_nul_in_headers_and_urls_of_any_length_are_archived_and_a_rej
         assert cur.fetchone()[0] == 3
 
 
-def test_a_body_archived_at_another_gzip_level_reads_back(db: psycopg2.extensions.connection) -> None:
+def test_a_body_archived_at_another_zstd_level_reads_back(db: psycopg2.extensions.connection) -> None:
     run_id = start_run(db)
     db.commit()
     body = b"<html><body><article><p>" + b"A body archived before the level changed. " * 200 + b"</p></article>"
     page = fetched_page("http://example.test/old.html", body)
     store_pages(db, run_id, page.source, [page])
     with db, db.cursor() as cur:
-        cur.execute("update page_bodies set body_gzip = %s", (gzip.compress(body, 9),))
+        cur.execute("update page_bodies set body_compressed = %s", (zstandard.ZstdCompressor(level=19).compress(body),))
     assert latest_pages(db, page.source, [page.requested_url])[page.requested_url].content == body
+
+
+def test_bodies_archived_as_gzip_before_migration_0013_read_back(server_url: str, tmp_path: Path) -> None:
+    """Migration 0013 keeps stored bodies as they are (gzip, said by ``body_codec``); new ones are zstd."""
+    before = tmp_path / "migrations"
+    before.mkdir()
+    for path in migration_files():
+        if path.name < "0013":
+            shutil.copy(path, before / path.name)
+    old = b"<html><body><article><p>" + b"A body archived as gzip before 0013. " * 200 + b"</p></article>"
+    new = old.replace(b"before", b"after")
+    with throwaway_database(server_url, "newsetl_test", migrated=False) as url:
+        conn = connect(url)
+        try:
+            migrate(conn, before)
+            run_id = start_run(conn)
+            with conn, conn.cursor() as cur:
+                cur.execute(
+                    "insert into page_bodies (body_sha256, body_gzip, size_bytes) values (%s, %s, %s)",
+                    (hashlib.sha256(old).digest(), gzip.compress(old, 6), len(old)),
+                )
+                cur.execute(
+                    "insert into page_fetches (run_id, source_name, url, final_url, http_status, content_type, "
+                    "headers, body_sha256, fetched_at) values (%s, %s, %s, %s, 200, 'text/html', '[]', %s, now())",
+                    (
+                        run_id,
+                        SOURCE.name,
+                        "http://example.test/old.html",
+                        "http://example.test/old.html",
+                        hashlib.sha256(old).digest(),
+                    ),
+                )
+            migrate(conn, MIGRATIONS_DIR)
+            page = fetched_page("http://example.test/new.html", new)
+            store_pages(conn, run_id, page.source, [page])
+            pages = latest_pages(conn, SOURCE.name, ["http://example.test/old.html", page.requested_url])
+            with conn.cursor() as cur:
+                cur.execute("select body_codec, size_bytes from page_bodies order by body_codec")
+                codecs = cur.fetchall()
+        finally:
+            conn.close()
+    assert pages["http://example.test/old.html"].content == old
+    assert pages[page.requested_url].content == new
+    assert codecs == [("gzip", len(old)), ("zstd", len(new))]
