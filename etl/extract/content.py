@@ -9,6 +9,7 @@ already holds). A source may name its body container with
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import replace
@@ -55,8 +56,29 @@ LABEL_SIZE = 40
 """A line this short (in size, ``etl.extract.blocks.text_size``), not a sentence, that closes the kept text
 right before a block of links is the label of a related-links box, not the article's last line."""
 
+COPYRIGHT_SIZE = 300
+"""A block this short (in size, ``etl.extract.blocks.text_size``) holding the copyright sign © is a
+copyright or credit line ("© 2024 Example Media. All rights reserved.", "Image: © A. Photographer",
+"Foto(s): © Archiv", "版权所有 © ..."), not article prose, in every language; table cells aside (a price list
+may name a brand's mark)."""
+
+REMAINDER_SIZE = 100
+"""A line this short (in size) holding a percentage that closes the free text, the kept text's last block
+or the last of an ``<article>``, is a paywall's count of what is left to read ("57% left to read", "Il vous
+reste 57.09% de cet article à lire", "Pozostało jeszcze 89% artykułu"), in every language: an article does
+not end on a figure that short with nothing after it. List items, table rows and headings stay."""
+
+AUTHOR_BOX_BLOCKS = 4
+AUTHOR_BOX_SIZE = 800
+AUTHOR_LABEL_SIZE = 80
+"""An "about the author" box under the text (``without_author_box``): a few short lines (a heading, the
+name, a role), then a bio; sizes as ``etl.extract.blocks.text_size``."""
+
+_PERCENT_RE = re.compile(r"\d\s?%|%\s?\d")
+
 _SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…", '"', "”", "»", "«", "“")
 
+_CELL_TAGS = frozenset({"tr", "td", "th"})
 _ITEM_TAGS = frozenset({"li", "tr", "td", "th", "dt", "dd"})
 _NOT_PROSE = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "dt", "dd", "pre"})
 
@@ -82,18 +104,60 @@ def main_text(
 def _kept(layout: Layout, span: tuple[int, int], title: str | None, authors: tuple[str, ...]) -> tuple[str, ...]:
     start, end = span
     chosen = [*lede_before(layout, start), *range(start, end)]
-    kept = [
-        layout.blocks[index]
-        for index in without_closing_label(
-            layout,
-            [
-                index
-                for index in chosen
-                if not layout.chrome[index] and keep_block(layout.blocks[index], title=title, authors=authors)
-            ],
-        )
+    indexes = [
+        index
+        for index in chosen
+        if not layout.chrome[index] and keep_block(layout.blocks[index], title=title, authors=authors)
     ]
+    indexes = without_remainder_line(layout, without_closing_label(layout, indexes))
+    kept = [layout.blocks[index] for index in without_author_box(layout, indexes, authors)]
     return tuple(block.text for block in without_pull_quotes(kept))
+
+
+def without_author_box(layout: Layout, kept: list[int], authors: tuple[str, ...]) -> list[int]:
+    """``kept`` (block indexes) without an "about the author" box at its end: a bio as the last block after
+    one to ``AUTHOR_BOX_BLOCKS`` - 1 short lines (a heading, the name, a role: at most
+    ``AUTHOR_LABEL_SIZE`` each), all in one element that holds no earlier kept block, at most
+    ``AUTHOR_BOX_SIZE`` in all, naming one of the page's authors: the byline's name said again under the
+    text, a repeat, in every language. A last paragraph that names the author after a paragraph of text
+    stays."""
+    if not authors or len(kept) <= AUTHOR_BOX_BLOCKS:
+        return kept
+    found = len(kept)
+    size = text_size(layout.blocks[kept[-1]].text)
+    for count in range(2, AUTHOR_BOX_BLOCKS + 1):
+        first, before = kept[-count], kept[-count - 1]
+        label = text_size(layout.blocks[first].text)
+        size += label
+        if label > AUTHOR_LABEL_SIZE or size > AUTHOR_BOX_SIZE:
+            break
+        if any(name in layout.blocks[index].text for index in kept[-count:] for name in authors) and any(
+            before < start <= first and end > kept[-1] for _, start, end in layout.spans
+        ):
+            found = len(kept) - count
+    return kept[:found]
+
+
+def without_remainder_line(layout: Layout, kept: list[int]) -> list[int]:
+    """``kept`` (block indexes) without a paywall's count of what is left to read: a line of at most
+    ``REMAINDER_SIZE`` holding a percentage, not a list item, table row or heading, that is the last kept
+    block or the last block of an ``<article>`` element. The free text ends there, so the kept blocks after
+    it go too: the box that asks for a subscription or says the account is read on another device, plain
+    paragraphs beside its buttons."""
+    if len(kept) < 2:
+        return kept
+    candidates = {
+        index
+        for index in kept
+        if _PERCENT_RE.search(layout.blocks[index].text)
+        and layout.blocks[index].tag not in _NOT_PROSE
+        and text_size(layout.blocks[index].text) <= REMAINDER_SIZE
+    }
+    if not candidates:
+        return kept
+    ends = {kept[-1]} | {end - 1 for tag, _, end in layout.spans if tag.name == "article"}
+    found = sorted(candidates & ends)
+    return [index for index in kept if index < found[0]] if found else kept
 
 
 def without_closing_label(layout: Layout, kept: list[int]) -> list[int]:
@@ -154,7 +218,14 @@ def keep_block(block: Block, *, title: str | None, authors: tuple[str, ...] = ()
         return False
     if block.tag == "h1" or block.text == title:
         return False
+    if is_copyright_line(block):
+        return False
     return not is_byline(block.text, authors)
+
+
+def is_copyright_line(block: Block) -> bool:
+    """Whether a block is a copyright or credit line: short (``COPYRIGHT_SIZE``), holding ©, not a table cell."""
+    return "©" in block.text and block.tag not in _CELL_TAGS and text_size(block.text) <= COPYRIGHT_SIZE
 
 
 def is_link_with_label(block: Block) -> bool:

@@ -247,3 +247,79 @@ def test_the_paragraphs_a_page_streams_after_its_body_are_read_in_place() -> Non
     found = main_text(soup, title=None)
     assert len(found) == 6
     assert found[1] == "Streamed part 0: the council voted to keep the old library open."
+
+
+def test_copyright_and_credit_lines_are_dropped_a_table_row_with_the_sign_stays() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(4)
+    )
+    credit = "<p>Image: © Ada Lindqvist / Harbour Pictures</p>"
+    table = "<table><tr><td>Brand</td><td>Seawall Co. ©</td></tr><tr><td>Length</td><td>400 m</td></tr></table>"
+    closings = ("<p>© 2024 Harbour Gazette. All rights reserved.</p>", "<p>版权所有 © 2024 港口日报</p>")
+    for closing in closings:
+        page = f"<html><body><article>{credit}{body}{table}{closing}</article></body></html>"
+        found = main_text(BeautifulSoup(page, "lxml"), title=None)
+        assert not any("©" in text and "|" not in text for text in found)
+        assert found[0].startswith("Paragraph 0") and "Brand | Seawall Co. ©" in found
+
+
+def test_a_long_paragraph_that_mentions_the_copyright_sign_stays() -> None:
+    long = (
+        "The © sign was added to the law in 1909, and since then a notice need not spell the word out: the sign, "
+        "the year and the owner's name are enough, a rule the court applied again when the printer's case came up "
+        "this spring, after two years of letters between the lawyers of both sides about the missing notice."
+    )
+    block = Block(long, "p", 0.0)
+    assert keep_block(block, title=None)
+    assert not keep_block(Block("Copyright © 2024 Harbour Gazette", "p", 0.0), title=None)
+
+
+def test_a_paywalls_count_of_what_is_left_ends_the_free_text_and_the_box_after_it_goes() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(4)
+    )
+    box = (
+        "<section><p>This account is open on another screen right now.</p>"
+        "<p>One screen at a time can show the paper, and the other one will be told so.</p>"
+        '<button type="button">Keep reading here</button><a href="/offers">See the family plans</a></section>'
+    )
+    for count in ("<p>Noch 62 % dieses Artikels zu lesen.</p>", "<p><strong>62% left to read.</strong></p>"):
+        page = f"<html><body><div><article>{body}{count}</article>{box}</div></body></html>"
+        found = main_text(BeautifulSoup(page, "lxml"), title=None)
+        assert found[-1].startswith("Paragraph 3") and len(found) == 4
+
+
+def test_a_short_line_with_a_percentage_inside_the_text_or_in_a_list_stays() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(4)
+    )
+    for closing, expected in (
+        ("<p>Turnout: 61%.</p><p>The count ends on Sunday night at the town hall.</p>", 6),
+        ("<ul><li>Sand: 40%</li><li>Stone: 60%</li></ul>", 6),
+    ):
+        page = f"<html><body><article>{body}{closing}</article></body></html>"
+        assert len(main_text(BeautifulSoup(page, "lxml"), title=None)) == expected
+
+
+def test_an_about_the_author_box_under_the_text_goes_a_closing_paragraph_naming_the_author_stays() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(4)
+    )
+    box = (
+        "<div><h3>Staff writer</h3><p>Mira Oduya has covered the coast and its towns for the paper since 2015,"
+        " and before that wrote about ferries for a radio station on the islands.</p></div>"
+    )
+    page = f"<html><body><article>{body}{box}</article></body></html>"
+    found = main_text(BeautifulSoup(page, "lxml"), title=None, authors=("Mira Oduya",))
+    assert len(found) == 4 and found[-1].startswith("Paragraph 3")
+    assert len(main_text(BeautifulSoup(page, "lxml"), title=None)) == 6  # no byline name: nothing repeats
+    closing = (
+        "<div><p>The wall will be finished next spring, the mayor said at the meeting in the old school.</p>"
+        "<p>Mira Oduya reported from the harbour; the council sent its figures on Friday evening.</p></div>"
+    )
+    page = f"<html><body><article>{body}{closing}</article></body></html>"
+    assert len(main_text(BeautifulSoup(page, "lxml"), title=None, authors=("Mira Oduya",))) == 6
