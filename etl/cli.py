@@ -64,7 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--end", type=parse_bound, required=True, help="interval end, exclusive (YYYY-MM-DD)")
     run.add_argument("--source", action="append", help="source name (repeatable; default: all)")
 
-    again = verbs.add_parser("reprocess", help="re-extract and reload an interval from the raw archive, no network")
+    again = verbs.add_parser(
+        "reprocess",
+        help=(
+            "re-extract and reload from the raw archive the pages of every run whose interval overlaps "
+            "[start, end) (a day of a weekly run brings the week), no network"
+        ),
+    )
     again.add_argument("--start", type=parse_bound, required=True, help="interval start, inclusive (YYYY-MM-DD)")
     again.add_argument("--end", type=parse_bound, required=True, help="interval end, exclusive (YYYY-MM-DD)")
     again.add_argument("--source", action="append", help="source name (repeatable; default: all)")
@@ -210,7 +216,7 @@ def _one_line(exc: BaseException) -> str:
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
     applied = migrate_database(local_warehouse_url(settings))
-    print(f"applied {len(applied)} migrations: {', '.join(applied)}" if applied else "schema is up to date")
+    print(f"applied {_count(len(applied), 'migration')}: {', '.join(applied)}" if applied else "schema is up to date")
     return 0
 
 
@@ -298,8 +304,9 @@ def _import_each(
     settings: Settings, args: argparse.Namespace, locations: Sequence[str], interval: Interval | None
 ) -> int:
     """Import WARC files for the named sources (default: all): progress lines on stderr, one JSON object per
-    file on stdout; a file that failed is one line on stderr (the next import continues where it stopped)
-    and the others are still imported. Exit status 1 if any file failed."""
+    file on stdout, failed ones too (``status``, ``error``, ``retryable``); a file that failed or was skipped
+    is also one line on stderr (the next import continues where it stopped) and the others are still
+    imported. Exit status 1 if any file failed."""
     from etl.pipeline.imports import import_files
 
     url = _migrated_warehouse(settings, args.source)
@@ -314,8 +321,14 @@ def _import_each(
     for result in results:
         if result.status == "failed":
             print(f"newsetl: {result.describe()}", file=sys.stderr, flush=True)
-        else:
-            print(json.dumps(result.as_dict(), ensure_ascii=False), flush=True)
+        elif result.status == "skipped":
+            print(
+                f"newsetl: {result.warc_file}: skipped, imported before by an import of the same sources and "
+                "interval (its counts are that import's)",
+                file=sys.stderr,
+                flush=True,
+            )
+        print(json.dumps(result.as_dict(), ensure_ascii=False), flush=True)
     return 1 if any(result.status == "failed" for result in results) else 0
 
 
@@ -454,14 +467,17 @@ def _reset_warehouse(settings: Settings, args: argparse.Namespace) -> int:
     by_kind: dict[str, list[str]] = {}
     for kind, name in done.dropped:
         by_kind.setdefault(kind, []).append(name)
-    dropped = "; ".join(
-        f"{len(names)} {kind}{'s' if len(names) > 1 else ''} ({', '.join(names)})" for kind, names in by_kind.items()
-    )
+    dropped = "; ".join(f"{_count(len(names), kind)} ({', '.join(names)})" for kind, names in by_kind.items())
     print(
         f"newsetl: reset the warehouse at {shown}: dropped {dropped or 'nothing (it held no newsetl objects)'}; "
-        f"applied {len(done.applied)} migrations"
+        f"applied {_count(len(done.applied), 'migration')}"
     )
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    """``n`` and the noun, plural when ``n`` is not 1: "1 migration", "2 migrations"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 _VERBS = {

@@ -117,7 +117,7 @@ class FileImport:
             "counts": dict(sorted(self.counts.items())),
             "run_ids": list(self.run_ids),
             "error": self.error,
-            "retryable": self.retryable,
+            "retryable": self.retryable if self.status == "failed" else None,
         }
 
     def describe(self) -> str:

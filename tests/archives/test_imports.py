@@ -309,14 +309,22 @@ def test_the_cli_prints_one_json_object_per_file_and_a_missing_file_in_one_line(
     env |= {"NEWSETL_DATABASE_URL": warehouse, "NEWSETL_EXTRACT_PROCESSES": "1"}
     command = [sys.executable, "-m", "etl", "import-warc", str(demo_warc), str(demo_warc.parent / "gone.warc.gz")]
 
-    done = subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    done, again = (
+        subprocess.run(c, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+        for c in (command, command[:-1])
+    )
 
     assert done.returncode == 1
-    (line,) = done.stdout.splitlines()
-    assert json.loads(line)["counts"] == {**EXPECTED_COUNTS, "loaded": EXPECTED_COUNTS["taken"]}
+    imported, missing = (json.loads(line) for line in done.stdout.splitlines())
+    assert imported["status"] == "done" and imported["retryable"] is None
+    assert imported["counts"] == {**EXPECTED_COUNTS, "loaded": EXPECTED_COUNTS["taken"]}
+    assert missing["status"] == "failed" and missing["retryable"] is False and "cannot read" in missing["error"]
     errors = [line for line in done.stderr.splitlines() if "gone.warc.gz" in line]
     assert len(errors) == 1 and "failed" in errors[0] and "cannot read" in errors[0]
     assert "Traceback" not in done.stderr
+    assert again.returncode == 0
+    assert json.loads(again.stdout)["status"] == "skipped"
+    assert [line for line in again.stderr.splitlines() if "skipped, imported before" in line]
 
 
 def test_the_cli_wants_start_and_end_together(warehouse: str, demo_warc: Path) -> None:
