@@ -74,6 +74,14 @@ AUTHOR_LABEL_SIZE = 80
 """An "about the author" box under the text (``without_author_box``): a few short lines (a heading, the
 name, a role), then a bio; sizes as ``etl.extract.blocks.text_size``."""
 
+TEASER_RUN = 3
+TEASER_LABELS = 3
+"""Teasers that close the text (``without_teaser_run``): at least ``TEASER_RUN`` blocks cut off with an
+ellipsis ("...", "…"), between them at most ``TEASER_LABELS`` short lines in a row (a card's title,
+categories, "Learn more": at most ``LABEL_SIZE`` * 2 each, not ending a sentence)."""
+
+_ELLIPSES = ("...", "…")
+
 _PERCENT_RE = re.compile(r"\d\s?%|%\s?\d")
 
 _SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…", '"', "”", "»", "«", "“")
@@ -109,9 +117,48 @@ def _kept(layout: Layout, span: tuple[int, int], title: str | None, authors: tup
         for index in chosen
         if not layout.chrome[index] and keep_block(layout.blocks[index], title=title, authors=authors)
     ]
-    indexes = without_remainder_line(layout, without_closing_label(layout, indexes))
+    indexes = without_closing_label(layout, without_teaser_run(layout, without_contents_label(layout, indexes)))
+    indexes = without_remainder_line(layout, indexes)
     kept = [layout.blocks[index] for index in without_author_box(layout, indexes, authors)]
     return tuple(block.text for block in without_pull_quotes(kept))
+
+
+def without_teaser_run(layout: Layout, kept: list[int]) -> list[int]:
+    """``kept`` (block indexes) without the teasers of other articles that close it: read back from the
+    last kept block, a run of at least ``TEASER_RUN`` blocks cut off with an ellipsis, with at most
+    ``TEASER_LABELS`` short lines in a row after, between and before them (the cards' titles, categories
+    and "Learn more", the run's label: ``_is_card_line``). Excerpts clipped mid-sentence in a row are a list of
+    other pages, in every language; an article's own lines that trail off ("Well...") stand alone or
+    between full sentences, and a run in the middle of the text (a ranked list's summaries) stays."""
+    if len(kept) <= TEASER_RUN:
+        return kept
+    teasers = 0
+    labels = 0
+    start = len(kept)
+    for position in range(len(kept) - 1, -1, -1):
+        block = layout.blocks[kept[position]]
+        if _is_clipped(block):
+            teasers += 1
+            labels = 0
+            start = position
+        elif _is_card_line(block) and labels < TEASER_LABELS:
+            labels += 1
+        else:
+            break
+    if teasers < TEASER_RUN or start == 0:
+        return kept
+    while start > 0 and _is_card_line(layout.blocks[kept[start - 1]]) and labels > 0:
+        start -= 1
+        labels -= 1
+    return kept[:start]
+
+
+def _is_clipped(block: Block) -> bool:
+    return block.tag not in _NOT_PROSE and block.text.rstrip().endswith(_ELLIPSES)
+
+
+def _is_card_line(block: Block) -> bool:
+    return text_size(block.text) <= 2 * LABEL_SIZE and not block.text.rstrip().endswith(_SENTENCE_ENDS)
 
 
 def without_author_box(layout: Layout, kept: list[int], authors: tuple[str, ...]) -> list[int]:
@@ -171,17 +218,48 @@ def without_closing_label(layout: Layout, kept: list[int]) -> list[int]:
     last = kept[-1]
     block = layout.blocks[last]
     following = layout.blocks[last + 1] if last + 1 < len(layout.blocks) else None
-    if (
-        following is not None
-        and following.link_density > MAX_LINK_DENSITY
-        and not block.link_density
+    if following is not None and following.link_density > MAX_LINK_DENSITY and _is_label(block):
+        return kept[:-1]
+    return kept
+
+
+def without_contents_label(layout: Layout, kept: list[int]) -> list[int]:
+    """``kept`` (block indexes) without the label of a table of contents ("Table of Contents", "Jump to:",
+    "Inhalt", "目次"), wherever it stands: a short label (as in ``without_closing_label``) right before a
+    dropped block of links that starts an element whose links (two or more) all lead to places on the page
+    (``href="#..."``). The list is gone, so its label introduces nothing, in every language."""
+    kept_set = set(kept)
+    labels = {
+        index
+        for index in kept
+        if index + 1 < len(layout.blocks)
+        and index + 1 not in kept_set
+        and layout.blocks[index + 1].link_density > MAX_LINK_DENSITY
+        and _is_label(layout.blocks[index])
+    }
+    if not labels:
+        return kept
+    contents = {
+        start - 1 for tag, start, end in layout.spans if start - 1 in labels and end > start and _links_within_page(tag)
+    }
+    return [index for index in kept if index not in contents]
+
+
+def _is_label(block: Block) -> bool:
+    """Whether a block is a short label: at most ``LABEL_SIZE``, no links, not a list item or table cell, not
+    ending a sentence, no colon inside ("Source: AP" says something itself)."""
+    return (
+        not block.link_density
         and block.tag not in _ITEM_TAGS
         and text_size(block.text) <= LABEL_SIZE
         and not block.text.endswith(_SENTENCE_ENDS)
         and not any(mark in block.text.rstrip(":：") for mark in ":：")
-    ):
-        return kept[:-1]
-    return kept
+    )
+
+
+def _links_within_page(tag: Tag) -> bool:
+    hrefs = [str(link.get("href") or "") for link in tag.find_all("a")]
+    return len(hrefs) >= 2 and all(href.startswith("#") and len(href) > 1 for href in hrefs)
 
 
 def without_pull_quotes(blocks: list[Block]) -> list[Block]:

@@ -323,3 +323,56 @@ def test_an_about_the_author_box_under_the_text_goes_a_closing_paragraph_naming_
     )
     page = f"<html><body><article>{body}{closing}</article></body></html>"
     assert len(main_text(BeautifulSoup(page, "lxml"), title=None, authors=("Mira Oduya",))) == 6
+
+
+def test_clipped_teasers_of_other_articles_closing_the_text_go_with_their_titles_and_label() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(4)
+    )
+    cards = "".join(
+        f"<div><p>Coast, Towns</p><p>Story {n} from the islands</p>"
+        f"<p>The ferry timetable changed again this autumn, and the crews who run the night boats say ...</p>"
+        "<div>Read more</div></div>"
+        for n in range(3)
+    )
+    page = f"<html><body><main>{body}<h2>More from the coast desk</h2>{cards}</main></body></html>"
+    found = main_text(BeautifulSoup(page, "lxml"), title=None)
+    assert len(found) == 4 and found[-1].startswith("Paragraph 3")
+    two = "".join(cards.split("</div></div>")[:2]) + "</div></div>"  # two clipped lines are no run
+    page = f"<html><body><main>{body}<h2>More from the coast desk</h2>{two}</main></body></html>"
+    assert main_text(BeautifulSoup(page, "lxml"), title=None)[-2].endswith("...")
+
+
+def test_lines_that_trail_off_inside_the_text_or_a_clipped_list_before_it_stay() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(4)
+    )
+    trailing = "".join(
+        f"<p>Then the tide turned on night {n}, and everyone on the quay knew what came next…</p>"
+        f"<p>The water rose over the old steps, as it had in the spring, and the pumps ran until dawn.</p>"
+        for n in range(3)
+    )
+    page = f"<html><body><article>{body}{trailing}</article></body></html>"
+    assert len(main_text(BeautifulSoup(page, "lxml"), title=None)) == 10
+    clipped = "".join(
+        f"<p>Boat {n}: the ferry company rates it the quietest of its fleet for ...</p>" for n in (1, 2, 3)
+    )
+    page = f"<html><body><article>{clipped}{body}</article></body></html>"
+    assert len(main_text(BeautifulSoup(page, "lxml"), title=None)) == 7
+
+
+def test_the_label_of_a_table_of_contents_goes_a_subheading_over_links_elsewhere_stays() -> None:
+    parts = [
+        f'<h2 id="part-{n}">Part {n}</h2><p>Paragraph {n} tells how the harbour town rebuilt its sea wall'
+        " after the winter storms, stone by stone.</p>"
+        for n in range(3)
+    ]
+    contents = "<p>In this guide</p><ul>" + "".join(f'<li><a href="#part-{n}">Part {n}</a></li>' for n in range(3))
+    page = f"<html><body><article>{parts[0]}{contents}</ul>{''.join(parts[1:])}</article></body></html>"
+    found = main_text(BeautifulSoup(page, "lxml"), title=None)
+    assert "In this guide" not in found and len(found) == 6
+    elsewhere = contents.replace('href="#', 'href="/guides/')  # links away: a subheading over a list
+    page = f"<html><body><article>{parts[0]}{elsewhere}</ul>{''.join(parts[1:])}</article></body></html>"
+    assert "In this guide" in main_text(BeautifulSoup(page, "lxml"), title=None)
