@@ -10,11 +10,13 @@ warcinfo record. ``EXPECTED_COUNTS`` is what importing it for every source count
 from __future__ import annotations
 
 import io
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -41,26 +43,32 @@ class Rec:
 
 
 def write_warc(path: Path, records: Sequence[Rec], *, gzip: bool = True) -> Path:
-    """Write ``records`` to a WARC file at ``path`` (one gzip member per record when ``gzip``)."""
+    """Write ``records`` to a WARC file at ``path`` (one gzip member per record when ``gzip``). The same
+    records give the same bytes in every run: each record's ID is made from the file name and its place, and
+    the warcinfo record is dated by its ``captured_at`` (warcio draws a random ID and takes the clock
+    otherwise), so offsets, and what a damaged byte range breaks, do not change from run to run."""
     with path.open("wb") as out:
         writer = WARCWriter(out, gzip=gzip)
-        for rec in records:
+
+        def write(record: ArcWarcRecord, number: int, date: str) -> None:
+            record_id = uuid.uuid5(uuid.NAMESPACE_URL, f"{path.name}#{number}")
+            record.rec_headers.replace_header("WARC-Record-ID", f"<urn:uuid:{record_id}>")
+            record.rec_headers.replace_header("WARC-Date", date)
+            writer.write_record(record)
+
+        for number, rec in enumerate(records):
             date = rec.captured_at.strftime("%Y-%m-%dT%H:%M:%SZ")
             if rec.kind == "warcinfo":
-                writer.write_record(writer.create_warcinfo_record(path.name, {"software": "newsetl tests"}))
+                write(writer.create_warcinfo_record(path.name, {"software": "newsetl tests"}), number, date)
                 continue
             if rec.kind == "request":
                 request = StatusAndHeaders(
                     f"GET {rec.uri} HTTP/1.1", [("Host", "127.0.0.1:8765")], is_http_request=True
                 )
-                writer.write_record(
-                    writer.create_warc_record(
-                        rec.uri,
-                        "request",
-                        payload=io.BytesIO(b""),
-                        http_headers=request,
-                        warc_headers_dict={"WARC-Date": date},
-                    )
+                write(
+                    writer.create_warc_record(rec.uri, "request", payload=io.BytesIO(b""), http_headers=request),
+                    number,
+                    date,
                 )
                 continue
             headers = [
@@ -75,12 +83,11 @@ def write_warc(path: Path, records: Sequence[Rec], *, gzip: bool = True) -> Path
                 record = writer.create_revisit_record(
                     rec.uri, "sha1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", rec.uri, date, http_headers=http
                 )
-                record.rec_headers.replace_header("WARC-Date", date)
             else:
                 record = writer.create_warc_record(
                     rec.uri, "response", payload=io.BytesIO(rec.body), http_headers=http, warc_headers_dict=warc_headers
                 )
-            writer.write_record(record)
+            write(record, number, date)
     return path
 
 
