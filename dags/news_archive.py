@@ -168,7 +168,7 @@ def news_archive() -> None:
             # A retry continues at the last committed batch (warc_imports).
             raise RuntimeError(result.describe())
         if result.status == "skipped":
-            print(f"{location}: skipped, imported before by an import of the same sources and interval")
+            print(result.skipped_note())
         return result.as_dict()
 
     @task

@@ -322,12 +322,7 @@ def _import_each(
         if result.status == "failed":
             print(f"newsetl: {result.describe()}", file=sys.stderr, flush=True)
         elif result.status == "skipped":
-            print(
-                f"newsetl: {result.warc_file}: skipped, imported before by an import of the same sources and "
-                "interval (its counts are that import's)",
-                file=sys.stderr,
-                flush=True,
-            )
+            print(f"newsetl: {result.skipped_note()} (its counts are that import's)", file=sys.stderr, flush=True)
         print(json.dumps(result.as_dict(), ensure_ascii=False), flush=True)
     return 1 if any(result.status == "failed" for result in results) else 0
 

@@ -454,9 +454,7 @@ def _with_time_before(text: str, floor: int, start: int, end: int, stamp: Stamp)
     match = _TIME_BEFORE.search(text[max(floor, start - _TIME_BEFORE_CHARS) : start])
     if match is None:
         return start, end, stamp
-    hour, minute = int(match.group("H")), int(match.group("M"))
-    if match.group("ampm"):
-        hour = hour % 12 + (12 if match.group("ampm").lower() == "p" else 0)
+    hour, minute = _hour_of(match.group("H"), match.group("ampm")), int(match.group("M"))
     if hour > 23:
         return start, end, stamp
     moment = stamp.moment.replace(hour=hour, minute=minute)
@@ -485,10 +483,8 @@ def _from_match(match: re.Match[str], language: str, month_first_dates: bool) ->
     timed = bool(parts.get("H"))
     if parts.get("yy") and not timed:
         return None
-    hour = int(parts["H"]) if timed else 0
+    hour = _hour_of(parts["H"], parts.get("ampm")) if timed else 0
     minute = int(parts["M"]) if timed else 0
-    if parts.get("ampm"):
-        hour = hour % 12 + (12 if parts["ampm"].lower() == "p" else 0)
     if hour > 23:
         hour = minute = 0
         timed = False
@@ -500,6 +496,11 @@ def _from_match(match: re.Match[str], language: str, month_first_dates: bool) ->
     if zone is not None:
         return Stamp(moment.replace(tzinfo=UTC if not zone else timezone(zone)), zoned=True, timed=True)
     return Stamp(moment, zoned=False, timed=timed)
+
+
+def _hour_of(hour: str, ampm: str | None) -> int:
+    """A written hour on the 24-hour clock: with ``ampm`` ("a" or "p", any case) "2" p is 14 and "12" a is 0."""
+    return int(hour) % 12 + (12 if ampm.lower() == "p" else 0) if ampm else int(hour)
 
 
 def _zone_offset(name: str | None) -> timedelta | None:

@@ -336,10 +336,8 @@ def _without_leading_junk(content: bytes) -> bytes:
     root = _ROOT_START.search(content, 0, _JUNK_SEARCH_BYTES)
     if declaration is not None and (root is None or declaration.start() < root.start()):
         return b"<?xml" + content[declaration.end() :]
-    if declaration is None and root is not None and not content.startswith(b"<"):
-        return content[root.start() :]  # no declaration, and text before the root: "<br />Warning: ..."
     if declaration is None and root is not None and _NOT_MARKUP.search(content, 0, root.start()):
-        return content[root.start() :]
+        return content[root.start() :]  # no declaration, and text before the root: "Warning: ...<br />"
     return content
 
 

@@ -470,7 +470,7 @@ class _Reader:
         return end
 
 
-_SUBHEADING_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_SUBHEADING_TAGS = HEADING_TAGS - {"h1"}
 _HIDDEN = "hidden"
 _ARTICLE_HEADER = "article header"
 _TEASER = "teaser"

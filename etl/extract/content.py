@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from bs4 import BeautifulSoup, Tag
 
-from etl.extract.blocks import Block, Layout, inline_text, read_blocks, text_size
+from etl.extract.blocks import HEADING_TAGS, Block, Layout, inline_text, read_blocks, text_size
 from etl.extract.chrome import is_page_chrome
 from etl.extract.score import best_span, lede_before, trimmed
 
@@ -87,8 +87,8 @@ _PERCENT_RE = re.compile(r"\d\s?%|%\s?\d")
 _SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…", '"', "”", "»", "«", "“")
 
 _CELL_TAGS = frozenset({"tr", "td", "th"})
-_ITEM_TAGS = frozenset({"li", "tr", "td", "th", "dt", "dd"})
-_NOT_PROSE = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "td", "th", "dt", "dd", "pre"})
+_ITEM_TAGS = _CELL_TAGS | {"li", "dt", "dd"}
+_NOT_PROSE = _ITEM_TAGS | HEADING_TAGS | {"pre"}
 
 
 def main_text(

@@ -120,6 +120,10 @@ class FileImport:
             "retryable": self.retryable if self.status == "failed" else None,
         }
 
+    def skipped_note(self) -> str:
+        """One line for a person about a ``skipped`` file: why it was not read again."""
+        return f"{self.warc_file}: skipped, imported before by an import of the same sources and interval"
+
     def describe(self) -> str:
         """One line for a person: the outcome, then every count by reason."""
         counts = ", ".join(f"{n} {reason}" for reason, n in sorted(self.counts.items()))
