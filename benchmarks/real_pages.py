@@ -57,6 +57,7 @@ import psycopg2
 from benchmarks.devset import default_devset_dir, load_devset
 from benchmarks.pipeline import STAGES, PeakWatcher, bench_database, cpu_s, free_port
 from etl.config import PROJECT_ROOT, DedupSettings
+from etl.dedup.copies import link_parameters
 from etl.dedup.near_duplicates import hasher_for
 from etl.pipeline.workers import read_page
 from etl.warehouse.queries import query
@@ -465,8 +466,12 @@ def explain(url: str, batch: int = 200) -> None:
             _print_plan(cur, query("select_band_candidates"), {}, f"near-duplicate candidates, {len(texts)} paragraphs")
         conn.rollback()
         with conn.cursor() as cur:
-            params = {"urls": urls, "min_similarity": settings.article_duplicate_min_similarity}
-            _print_plan(cur, query("link_article_duplicates"), params, f"story links, {len(urls)} articles")
+            _print_plan(
+                cur,
+                query("link_article_duplicates"),
+                link_parameters(settings, urls),
+                f"story links, {len(urls)} articles",
+            )
         conn.rollback()
     finally:
         conn.close()

@@ -132,6 +132,9 @@ class DedupSettings:
     """Shorter paragraphs (loose form) are not indexed for near-duplicates: too little text to judge."""
     article_duplicate_min_similarity: float = field(default=0.5, metadata=between(0.01, 1))
     """Share of paragraphs two articles must have in common (Jaccard) to be the same story."""
+    article_duplicate_probe_carriers: int = field(default=2, metadata=between(1, 1000))
+    """Of the articles carrying one of an article's rarest paragraphs, how many (the first loaded) it is compared
+    with for the same story: the work per article stays bounded however often a story was copied."""
 
     def __post_init__(self) -> None:
         check_ranges(self, "NEWSETL_DEDUP_")

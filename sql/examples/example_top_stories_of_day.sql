@@ -1,6 +1,17 @@
 -- Top stories of a day (UTC): one row per original story published that day, the most re-published first.
--- A story is an article that copies no earlier one; its copies are the articles linked to it.
-with stories as (
+-- A story is an article that copies no earlier one; its copies are the articles whose duplicate_of leads to
+-- it (directly, or through a copy that loaded before the original did).
+with recursive story_of as (
+    select d.article_id, d.duplicate_of as story_id
+    from article_duplicates as d
+    where not exists (select 1 from article_duplicates as o where o.article_id = d.duplicate_of)
+    union
+    select d.article_id, s.story_id
+    from article_duplicates as d
+    inner join story_of as s on s.article_id = d.duplicate_of
+),
+
+stories as (
     select article_id, source_name, title, published_at, paragraph_count
     from article_text
     where duplicate_of is null
@@ -9,12 +20,12 @@ with stories as (
 
 copies as (
     select
-        d.duplicate_of as article_id,
+        s.story_id as article_id,
         count(*) as copies,
         count(distinct a.source_name) as copying_sources
-    from article_duplicates as d
-    inner join articles as a on a.article_id = d.article_id
-    group by d.duplicate_of
+    from story_of as s
+    inner join articles as a on a.article_id = s.article_id
+    group by s.story_id
 )
 
 select
