@@ -30,6 +30,10 @@ __all__ = ["Extracted", "Unreadable", "clean_string", "extract", "is_page_chrome
 
 _UNSTORABLE_RE = re.compile("\x00|[\ud800-\udfff]")
 
+DATELINE_HEAD = 4
+"""Paragraphs at the head of the text among which a date line ("August 16, 2019 - Updated July 9, 2025") is
+metadata: it may follow a kicker, the standfirst and the site's name."""
+
 
 @dataclass(frozen=True)
 class Extracted:
@@ -67,7 +71,8 @@ def extract(
         paragraphs = main_text(soup, title=meta.title, selector=selector, authors=meta.authors)
     finally:
         soup.decompose()  # frees the tree now: its parent-child cycles would wait for the garbage collector
-    edges = {0, 1, len(paragraphs) - 1}  # a date line opens or closes an article; a list of dates inside is text
+    # a date line opens (among the kicker, dek and byline) or closes an article; a list of dates inside is text
+    edges = {*range(DATELINE_HEAD), len(paragraphs) - 1}
     paragraphs = tuple(
         p
         for i, p in enumerate(paragraphs)

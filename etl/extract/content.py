@@ -2,9 +2,11 @@
 
 Steps, each its own module: ``blocks`` (one walk: text blocks, chrome marks, element spans), ``score``
 (the container with the most net content), then the filters here drop what is inside the container but
-not article: chrome, link lists, the title, bylines, and pull quotes (a block whose text another kept block
-already holds). A source may name its body container with
-``article_selector`` (sources file); then only that element is read.
+not article: chrome, link lists, the title, bylines, newsletter prompts, and pull quotes (a block whose text
+another kept block already holds); then what opens or closes the kept text without being the article's:
+affiliate disclosures, authors' bios and boxes, teasers of other pages, a paywall's count of what is left.
+A source may name its body container with ``article_selector`` (sources file); then only that element is
+read.
 """
 
 from __future__ import annotations
@@ -37,6 +39,11 @@ wins."""
 
 BYLINE_SLACK = 30
 """Characters a byline may carry beyond the author's name ("By", "and", a date) and still be one."""
+
+BYLINE_CHARS = 160
+BYLINE_PREFIX = 8
+"""A line of at most ``BYLINE_CHARS`` that names an author within its first ``BYLINE_PREFIX`` characters
+("By ", "Von ", "Автор: ") and ends no sentence is a byline with the author's role or dates."""
 
 PULL_QUOTE_CHARS = 30
 """A kept block this long (without the quotes or dots around it) whose text a longer kept block
@@ -74,13 +81,106 @@ AUTHOR_LABEL_SIZE = 80
 """An "about the author" box under the text (``without_author_box``): a few short lines (a heading, the
 name, a role), then a bio; sizes as ``etl.extract.blocks.text_size``."""
 
+BIO_NAME_WORDS = 2
+"""An author's name of this many words at least opens a bio (``without_closing_bios``): a one-word author
+("GitHub", "dpa", "AP") is the publisher or an agency, whose name may well open a closing sentence."""
+
+BIO_TAIL_BLOCKS = 10
+BIO_TAIL_SIZE = 2500
+BIO_LABEL_TAIL_BLOCKS = 3
+"""How far back from the end of the kept text an author's bio is looked for (``without_closing_bios``): in
+blocks, and in the size of all that would go with it; a bio whose name is not the byline's but its label's
+("Written by Jane Doe" over "Jane Doe is ..."), only among the last ``BIO_LABEL_TAIL_BLOCKS`` blocks."""
+
 TEASER_RUN = 3
 TEASER_LABELS = 3
 """Teasers that close the text (``without_teaser_run``): at least ``TEASER_RUN`` blocks cut off with an
 ellipsis ("...", "…"), between them at most ``TEASER_LABELS`` short lines in a row (a card's title,
 categories, "Learn more": at most ``LABEL_SIZE`` * 2 each, not ending a sentence)."""
 
+DISCLOSURE_SIZE = 400
+DISCLOSURE_HEAD = 4
+DISCLOSURE_TAIL = 2
+"""An affiliate disclosure (``is_disclosure``) is a short paragraph among the first or last kept blocks."""
+
+_LINK_WORDS_RE = re.compile(
+    r"\blinks?\b|\benlaces?\b|\bliens?\b|collegament|ligaç|odnośnik|ссылк|посилан|リンク|链接|連結|링크",
+    re.IGNORECASE,
+)
+"""Words for a link: en, de, it, pt and pl "link"/"Links", es "enlace", fr "lien", it "collegamento", pt
+"ligação", pl "odnośnik", ru "ссылка", uk "посилання", ja "リンク", zh "链接"/"連結", ko "링크"."""
+
+_PURCHASE_WORDS_RE = re.compile(
+    r"\bbuy|\bpurchas|\b(?:ein)?kauf|kaufen\b|\bcompra|\bachat|\bachet|\bacquist|\bzakup|\bkup[iu]|покуп|купів|購入|购买|구매",
+    re.IGNORECASE,
+)
+"""Words for buying in the same languages (a disclosure speaks of links or of purchases): en, de, es/pt, fr,
+it, pl, ru, uk, ja, zh, ko."""
+
+_COMMISSION_WORDS_RE = re.compile(
+    r"commission|compensation|affiliate|provision|comisi[oó]n|afiliad|commissione|affiliat|comiss[ãa]o|prowizj"
+    r"|afiliacyj|комисси|партн[её]рск|комісі|партнерськ|アフィリエイト|報酬|手数料|佣金|返利|수수료|제휴|파트너스",
+    re.IGNORECASE,
+)
+"""Words for a commission or an affiliate programme in the same languages (en and fr share "commission",
+de "Provision"/"Affiliate", es/pt "comisión"/"comissão"/"afiliado", it "commissione"/"affiliazione", pl
+"prowizja"/"afiliacyjny", ru/uk "комиссия"/"комісія"/"партнёрская", ja "アフィリエイト"/"報酬", zh "佣金",
+ko "수수료"/"제휴")."""
+
+SIGNUP_SIZE = 300
+"""A newsletter prompt (``is_signup_prompt``) is a line or two."""
+
+_NEWSLETTER_WORDS = (
+    "newsletter",
+    "inbox",
+    "mailing list",
+    "posteingang",
+    "boletín",
+    "bandeja de entrada",
+    "boîte de réception",
+    "lettre d'information",
+    "casella di posta",
+    "caixa de entrada",
+    "skrzynk",
+    "рассылк",
+    "розсилк",
+    "почту",
+    "почты",
+    "пошту",
+    "пошти",
+    "ニュースレター",
+    "メルマガ",
+    "通讯",
+    "邮箱",
+    "電子報",
+    "뉴스레터",
+)
+"""Words for a newsletter or a mailbox in en, de, es, fr, it, pt, pl, ru, uk, ja, zh and ko."""
+
+_SIGNUP_WORDS_RE = re.compile(
+    r"(?:^|[.!?:]\s+)(?:just\s+)?(?:sign[ -]?up|subscribe\b|join\b|abonnier|melden sie|suscr[ií]b|abonnez|inscri"
+    r"|iscriv|assine|inscreva|zapisz|subskrybuj|zaprenumeruj|подпиш|підпиш)|登録|订阅|訂閱|구독|신청",
+    re.IGNORECASE,
+)
+"""A sentence that opens by asking to sign up or subscribe ("Sign up for ...", "Join our ...", "Abonnieren Sie
+...", "Suscríbete", "Abonnez-vous", "Iscriviti", "Assine", "Zapisz się", "Подпишитесь", "Підпишіться"), in
+the same languages; in Chinese, Japanese and Korean the word anywhere ("订阅", "登録", "구독"). A sentence about
+newsletters ("Subscribing to their newsletter brings offers", "... such as newsletter sign-ups") asks nothing."""
+
 _ELLIPSES = ("...", "…")
+
+_AUTHOR_LABEL_RE = re.compile(
+    r"about the (?:author|writer|reviewer)|meet (?:the|your) (?:author|writer|tester|expert|guide)"
+    r"|über (?:den|die) autor|zum autor|zur autorin|sobre (?:el|la|o|a) autor|à propos de l.auteur"
+    r"|sull.autore|sull.autrice|o autor(?:ze|ce)|об авторе|про автора|著者(?:について|紹介|プロフィール)|執筆者"
+    r"|关于作者|作者简介|作者介绍|저자 소개|필자 소개|기자 소개",
+    re.IGNORECASE,
+)
+"""Labels of an author box in en, de, es, pt, fr, it, pl, ru, uk, ja, zh and ko."""
+
+_POSSESSIVE = "'’"
+"""A name followed by these ("Jane Doe's new book") is the subject of a sentence about her work, not the
+opening of her bio."""
 
 _PERCENT_RE = re.compile(r"\d\s?%|%\s?\d")
 
@@ -118,8 +218,9 @@ def _kept(layout: Layout, span: tuple[int, int], title: str | None, authors: tup
         if not layout.chrome[index] and keep_block(layout.blocks[index], title=title, authors=authors)
     ]
     indexes = without_closing_label(layout, without_teaser_run(layout, without_contents_label(layout, indexes)))
-    indexes = without_remainder_line(layout, indexes)
-    kept = [layout.blocks[index] for index in without_author_box(layout, indexes, authors)]
+    indexes = without_disclosures(layout, without_remainder_line(layout, indexes))
+    indexes = without_closing_bios(layout, without_author_box(layout, indexes, authors), authors)
+    kept = [layout.blocks[index] for index in indexes]
     return tuple(block.text for block in without_pull_quotes(kept))
 
 
@@ -185,6 +286,101 @@ def without_author_box(layout: Layout, kept: list[int], authors: tuple[str, ...]
     return kept[:found]
 
 
+def without_closing_bios(layout: Layout, kept: list[int], authors: tuple[str, ...]) -> list[int]:
+    """``kept`` (block indexes) without the authors' bios that close it: from the first of its last
+    ``BIO_TAIL_BLOCKS`` blocks that opens with the name of one of the byline's authors ("Jane Doe is a health
+    writer ...", "Jane Doe, Executive Editor, ...") and is longer than a byline (``_opens_bio``), with the
+    short labels right before it ("About the author"), when what goes is at most ``BIO_TAIL_SIZE``: the
+    byline's name said again at the start of one of the last paragraphs introduces the writer, not the story,
+    in every language, and what follows it (a reviewer's bio, the site's disclaimer) is the page's. A closing
+    line that names the author further on ("Reporting by Jane Doe") stays, and so does the text when no more
+    than ``AUTHOR_BOX_BLOCKS`` blocks would be left. A label that says what follows is about the author
+    ("About the author", "Meet your guide", "Über den Autor", "Об авторе", "作者简介": ``_AUTHOR_LABEL_RE``)
+    starts such a box too, whether or not the bio names anyone."""
+    names = tuple(name for name in authors if len(name.split()) >= BIO_NAME_WORDS)
+    if len(kept) <= AUTHOR_BOX_BLOCKS:
+        return kept
+    size = 0.0
+    found = len(kept)
+    for position in range(len(kept) - 1, max(AUTHOR_BOX_BLOCKS, len(kept) - BIO_TAIL_BLOCKS) - 1, -1):
+        block = layout.blocks[kept[position]]
+        size += text_size(block.text)
+        if size > BIO_TAIL_SIZE:
+            break
+        labels = [layout.blocks[index] for index in kept[max(0, position - 2) : position]]
+        if len(kept) - position > BIO_LABEL_TAIL_BLOCKS:
+            labels = []
+        label_names = tuple(name for label in labels for name in _label_names(label))
+        if _opens_bio(block, names + label_names) or _is_author_label(block):
+            found = position
+    while found < len(kept) and found > AUTHOR_BOX_BLOCKS and _is_bio_label(layout.blocks[kept[found - 1]]):
+        found -= 1
+    return kept[:found]
+
+
+def _is_author_label(block: Block) -> bool:
+    return _is_bio_label(block) and _AUTHOR_LABEL_RE.search(block.text) is not None
+
+
+def _label_names(block: Block) -> tuple[str, ...]:
+    """The names a short label over a bio may end in ("Written by Jane Doe", "About Jane Q. Doe", "Jane
+    Doe"): its last two and three words, when each is capitalised."""
+    if not _is_bio_label(block):
+        return ()
+    words = block.text.split()
+    return tuple(
+        " ".join(words[-count:])
+        for count in (BIO_NAME_WORDS, BIO_NAME_WORDS + 1)
+        if len(words) >= count and all(word[:1].isupper() for word in words[-count:])
+    )
+
+
+def _is_bio_label(block: Block) -> bool:
+    return text_size(block.text) <= AUTHOR_LABEL_SIZE and not block.text.rstrip().endswith(_SENTENCE_ENDS)
+
+
+def _opens_bio(block: Block, names: tuple[str, ...]) -> bool:
+    text = block.text.lstrip("(")
+    return (
+        block.tag not in _NOT_PROSE
+        and text_size(text) <= AUTHOR_BOX_SIZE
+        and any(
+            text.startswith(name) and len(text) > len(name) + BYLINE_SLACK and text[len(name)] not in _POSSESSIVE
+            for name in names
+        )
+    )
+
+
+def without_disclosures(layout: Layout, kept: list[int]) -> list[int]:
+    """``kept`` (block indexes) without an affiliate disclosure among its first ``DISCLOSURE_HEAD`` or last
+    ``DISCLOSURE_TAIL`` blocks (``is_disclosure``): the notice that links on the page earn the publisher a
+    commission is the site's, said above or under every article, not the article's."""
+    if len(kept) <= DISCLOSURE_HEAD + DISCLOSURE_TAIL:
+        return kept
+    edges = set(kept[:DISCLOSURE_HEAD] + kept[-DISCLOSURE_TAIL:])
+    return [index for index in kept if index not in edges or not is_disclosure(layout.blocks[index])]
+
+
+def is_disclosure(block: Block) -> bool:
+    """Whether a block is an affiliate disclosure: a short paragraph (``DISCLOSURE_SIZE``, not a heading, list
+    item or row) that speaks of links and of a commission ("Purchases made through our links may earn us a
+    commission", "Die ... Links sind Affiliate-Links ... erhalten wir eine Provision"), of buying and of a
+    commission not written as a name ("We may earn commission on items you choose to buy"; "The European
+    Commission will buy ..." is news), or of an affiliate programme's "qualifying purchases", in the
+    languages served (``_LINK_WORDS_RE``, ``_PURCHASE_WORDS_RE``, ``_COMMISSION_WORDS_RE``)."""
+    if block.tag in _NOT_PROSE or text_size(block.text) > DISCLOSURE_SIZE:
+        return False
+    text = block.text
+    if "qualifying purchases" in text.casefold():
+        return True
+    commission = _COMMISSION_WORDS_RE.search(text)
+    if commission is None:
+        return False
+    if _LINK_WORDS_RE.search(text):
+        return True
+    return not commission.group()[0].isupper() and bool(_PURCHASE_WORDS_RE.search(text))
+
+
 def without_remainder_line(layout: Layout, kept: list[int]) -> list[int]:
     """``kept`` (block indexes) without a paywall's count of what is left to read: a line of at most
     ``REMAINDER_SIZE`` holding a percentage, not a list item, table row or heading, that is the last kept
@@ -218,7 +414,11 @@ def without_closing_label(layout: Layout, kept: list[int]) -> list[int]:
     last = kept[-1]
     block = layout.blocks[last]
     following = layout.blocks[last + 1] if last + 1 < len(layout.blocks) else None
-    if following is not None and following.link_density > MAX_LINK_DENSITY and _is_label(block):
+    if (
+        following is not None
+        and (following.link_density > MAX_LINK_DENSITY or layout.chrome[last + 1])
+        and _is_label(block)
+    ):
         return kept[:-1]
     return kept
 
@@ -226,8 +426,9 @@ def without_closing_label(layout: Layout, kept: list[int]) -> list[int]:
 def without_contents_label(layout: Layout, kept: list[int]) -> list[int]:
     """``kept`` (block indexes) without the label of a table of contents ("Table of Contents", "Jump to:",
     "Inhalt", "目次"), wherever it stands: a short label (as in ``without_closing_label``) right before a
-    dropped block of links that starts an element whose links (two or more) all lead to places on the page
-    (``href="#..."``). The list is gone, so its label introduces nothing, in every language."""
+    dropped block of links that starts an element whose links (two or more) all lead to places on one page
+    (``href="#..."``, or the page's own path before the ``#``). The list is gone, so its label introduces
+    nothing, in every language."""
     kept_set = set(kept)
     labels = {
         index
@@ -258,8 +459,15 @@ def _is_label(block: Block) -> bool:
 
 
 def _links_within_page(tag: Tag) -> bool:
+    """Whether the element's links (two or more) all lead to places on one page: each has a fragment, and
+    all share what comes before it (nothing, ``#costs``, or the page's own path, ``/guides/boats#costs``)."""
     hrefs = [str(link.get("href") or "") for link in tag.find_all("a")]
-    return len(hrefs) >= 2 and all(href.startswith("#") and len(href) > 1 for href in hrefs)
+    parts = [href.partition("#") for href in hrefs]
+    return (
+        len(hrefs) >= 2
+        and all(mark and fragment for _, mark, fragment in parts)
+        and len({page for page, _, _ in parts}) == 1
+    )
 
 
 def without_pull_quotes(blocks: list[Block]) -> list[Block]:
@@ -296,7 +504,7 @@ def keep_block(block: Block, *, title: str | None, authors: tuple[str, ...] = ()
         return False
     if block.tag == "h1" or block.text == title:
         return False
-    if is_copyright_line(block):
+    if is_copyright_line(block) or is_signup_prompt(block):
         return False
     return not is_byline(block.text, authors)
 
@@ -306,14 +514,43 @@ def is_copyright_line(block: Block) -> bool:
     return "©" in block.text and block.tag not in _CELL_TAGS and text_size(block.text) <= COPYRIGHT_SIZE
 
 
+def is_signup_prompt(block: Block) -> bool:
+    """Whether a block asks the reader to sign up for a newsletter: short (``SIGNUP_SIZE``), not a list item
+    or row, speaking of a newsletter or an inbox with a sentence that asks to sign up or subscribe ("Sign up
+    for our newsletter", "Abonnieren Sie unseren Newsletter", "Подпишитесь на нашу рассылку"), in the languages served
+    (``_NEWSLETTER_WORDS``, ``_SIGNUP_WORDS_RE``). The box's fields make it a widget
+    (``etl.extract.blocks``); this is its prompt, where the form sits apart or is a link."""
+    text = block.text
+    if len(text) > SIGNUP_SIZE or block.tag in _ITEM_TAGS:
+        return False
+    folded = text.casefold()  # substrings, not one regular expression: most blocks hold none of them
+    if not any(word in folded for word in _NEWSLETTER_WORDS):
+        return False
+    return text_size(text) <= SIGNUP_SIZE and _SIGNUP_WORDS_RE.search(text) is not None
+
+
 def is_link_with_label(block: Block) -> bool:
     """Whether a block is mostly a link behind a short label ("Read also:", "Читайте также:", "Baca juga:")."""
     return block.link_density > 0.5 and len(block.text) * (1.0 - block.link_density) < LABEL_CHARS
 
 
 def is_byline(text: str, authors: tuple[str, ...]) -> bool:
-    """Whether a short line names one of the article's authors ("By Jane Doe, May 15")."""
-    return any(len(text) <= len(name) + BYLINE_SLACK and name in text for name in authors)
+    """Whether a short line names one of the article's authors ("By Jane Doe, May 15"), or opens with the name
+    after at most a word ("By Jane Doe, Executive Editor, Health Letter", "Von Jane Doe | aktualisiert am
+    3. Mai") and ends no sentence, at most ``BYLINE_CHARS`` long: the byline with its role and dates."""
+    return any(
+        name in text
+        and (
+            len(text) <= len(name) + BYLINE_SLACK
+            or (
+                len(text) <= BYLINE_CHARS
+                and 0 <= text.find(name) <= BYLINE_PREFIX
+                and not text.rstrip().endswith(_SENTENCE_ENDS)
+                and len(name.split()) >= BIO_NAME_WORDS
+            )
+        )
+        for name in authors
+    )
 
 
 def link_density(tag: Tag) -> float:

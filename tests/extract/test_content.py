@@ -92,6 +92,15 @@ def test_is_byline_needs_a_short_line_naming_an_author() -> None:
     assert not is_byline("By Jane Doe", ())
 
 
+def test_a_byline_with_the_authors_role_or_dates_is_a_byline_a_sentence_opening_with_the_name_is_not() -> None:
+    names = ("Jane Doe",)
+    assert is_byline("By Jane Doe, Executive Editor, Harbour Health Letter", names)
+    assert is_byline("Von Jane Doe | aktualisiert am 3. Mai 2024, 14:05 Uhr | Faktencheck: Max Muster", names)
+    assert not is_byline("Jane Doe, the mayor, opened the bridge on Thursday after two years of work.", names)
+    assert not is_byline("The council thanked Jane Doe, Executive Editor, Harbour Health Letter", names)
+    assert not is_byline("By Reuters, Executive Desk, Harbour Health Letter", ("Reuters",))
+
+
 def test_link_density() -> None:
     linked, empty = BeautifulSoup('<p>abcd <a href="/">efgh</a></p>', "lxml").p, BeautifulSoup("<p></p>", "lxml").p
     assert linked is not None and empty is not None
@@ -187,6 +196,15 @@ def test_a_short_label_over_a_dropped_list_of_links_does_not_close_the_text() ->
     soup = BeautifulSoup(f"<html><body><div>{body}<div>Mehr zum Thema</div>{related}</div></body></html>", "lxml")
     paragraphs = main_text(soup, title=None)
     assert paragraphs[-1] == "Paragraph 4 tells how the new bridge over the river was built and opened."
+
+
+def test_a_short_label_over_a_dropped_share_bar_does_not_close_the_text() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the new bridge over the river was built and opened.</p>" for n in range(5)
+    )
+    share = '<div class="share-buttons"><button>Facebook</button><button>Email</button></div>'
+    soup = BeautifulSoup(f"<html><body><div>{body}<p>Share this:</p>{share}</div></body></html>", "lxml")
+    assert main_text(soup, title=None)[-1].startswith("Paragraph 4")
 
 
 def test_a_short_closing_sentence_or_list_item_before_links_stays() -> None:
@@ -319,10 +337,83 @@ def test_an_about_the_author_box_under_the_text_goes_a_closing_paragraph_naming_
     assert len(main_text(BeautifulSoup(page, "lxml"), title=None)) == 6  # no byline name: nothing repeats
     closing = (
         "<div><p>The wall will be finished next spring, the mayor said at the meeting in the old school.</p>"
-        "<p>Mira Oduya reported from the harbour; the council sent its figures on Friday evening.</p></div>"
+        "<p>Reporting by Mira Oduya from the harbour; the council sent its figures on Friday evening.</p></div>"
     )
     page = f"<html><body><article>{body}{closing}</article></body></html>"
     assert len(main_text(BeautifulSoup(page, "lxml"), title=None, authors=("Mira Oduya",))) == 6
+
+
+def test_bios_opening_with_the_bylines_name_close_no_text_and_what_follows_them_goes_too() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(5)
+    )
+    bios = (
+        "<p>Mira Oduya is a staff writer who has covered the coast since 2015.</p>"
+        "<p>Tomas Brell, Desk Editor, checked this story on the night of the vote.</p>"
+        "<h4>Disclaimer:</h4><p>Nothing here is advice; ask the harbour office before you sail out.</p>"
+    )
+    page = f"<html><body><article>{body}{bios}</article></body></html>"
+    found = main_text(BeautifulSoup(page, "lxml"), title=None, authors=("Mira Oduya", "Tomas Brell"))
+    assert len(found) == 5 and found[-1].startswith("Paragraph 4")
+    assert len(main_text(BeautifulSoup(page, "lxml"), title=None)) == 9  # no byline: no name repeats
+    work = "<p>Mira Oduya's new book on the sea wall comes out in the spring, the publisher said.</p>"
+    page = f"<html><body><article>{body}{work}</article></body></html>"
+    assert len(main_text(BeautifulSoup(page, "lxml"), title=None, authors=("Mira Oduya",))) == 6
+    closing = "<p>Reuters contributed to this report from the quay and the council chamber.</p>"
+    page = f"<html><body><article>{body}{closing}</article></body></html>"  # a one-word author is an agency
+    assert len(main_text(BeautifulSoup(page, "lxml"), title=None, authors=("Reuters",))) == 6
+
+
+def test_a_bio_under_a_label_naming_its_writer_goes_without_a_byline() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(5)
+    )
+    box = "<h4>Written by Ines Calder</h4><p>Ines Calder is a freelance writer who lives on the islands.</p>"
+    page = f"<html><body><article>{body}{box}</article></body></html>"
+    found = main_text(BeautifulSoup(page, "lxml"), title=None)
+    assert len(found) == 5 and found[-1].startswith("Paragraph 4")
+    subject = "<h3>3. Tide tables by Ines Calder</h3><p>Ines Calder’s tables give the hour of every tide.</p>"
+    page = f"<html><body><article>{body}{subject}</article></body></html>"
+    assert len(main_text(BeautifulSoup(page, "lxml"), title=None)) == 7
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "We may earn a commission when you buy through links on this page.",
+        "Die mit einem Symbol gekennzeichneten Links sind Affiliate-Links: wir erhalten eine Provision.",
+        "Este artículo contiene enlaces de afiliados: podemos recibir una comisión.",
+        "Cet article contient des liens affiliés : nous pouvons toucher une commission.",
+        "Статья содержит партнёрские ссылки: мы можем получить комиссию.",
+        "この記事にはアフィリエイトリンクが含まれています。",
+        "As an Amazon Associate, I earn from qualifying purchases.",
+        "Every item here was chosen by an editor. We may earn commission on the items you choose to buy.",
+    ],
+)
+def test_an_affiliate_disclosure_at_the_head_or_foot_of_the_text_goes(notice: str) -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(6)
+    )
+    for page in (
+        f"<html><body><article><p>{notice}</p>{body}</article></body></html>",
+        f"<html><body><article>{body}<p>{notice}</p></article></body></html>",
+    ):
+        assert len(main_text(BeautifulSoup(page, "lxml"), title=None)) == 6
+
+
+def test_commission_and_links_inside_the_text_or_in_a_news_lede_stay() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(6)
+    )
+    lede = "<p>The European Commission will buy the new ferry for the islands, its office said on Monday.</p>"
+    middle = "<p>The commission asked the town for the links between its two harbours to be rebuilt.</p>"
+    half = body.index("<p>Paragraph 3")
+    page = f"<html><body><article>{lede}{body[:half]}{middle}{body[half:]}</article></body></html>"
+    assert len(main_text(BeautifulSoup(page, "lxml"), title=None)) == 8
 
 
 def test_clipped_teasers_of_other_articles_closing_the_text_go_with_their_titles_and_label() -> None:
@@ -373,6 +464,58 @@ def test_the_label_of_a_table_of_contents_goes_a_subheading_over_links_elsewhere
     page = f"<html><body><article>{parts[0]}{contents}</ul>{''.join(parts[1:])}</article></body></html>"
     found = main_text(BeautifulSoup(page, "lxml"), title=None)
     assert "In this guide" not in found and len(found) == 6
+    own_path = contents.replace('href="#', 'href="/guides/harbour#')  # the page's own path before the "#"
+    page = f"<html><body><article>{parts[0]}{own_path}</ul>{''.join(parts[1:])}</article></body></html>"
+    assert "In this guide" not in main_text(BeautifulSoup(page, "lxml"), title=None)
     elsewhere = contents.replace('href="#', 'href="/guides/')  # links away: a subheading over a list
     page = f"<html><body><article>{parts[0]}{elsewhere}</ul>{''.join(parts[1:])}</article></body></html>"
     assert "In this guide" in main_text(BeautifulSoup(page, "lxml"), title=None)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Love harbours? Sign up for our newsletter and get the tide tables in your inbox.",
+        "Join our mailing list! Get an email when a new episode is out.",
+        "Abonnieren Sie unseren Newsletter: die Nachrichten vom Hafen jeden Morgen.",
+        "Подпишитесь на нашу рассылку, чтобы получать новости порта.",
+        "뉴스레터를 구독하세요.",
+    ],
+)
+def test_a_newsletter_prompt_inside_the_text_goes(prompt: str) -> None:
+    body = [
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(6)
+    ]
+    page = f"<html><body><article>{''.join(body[:3])}<p>{prompt}</p>{''.join(body[3:])}</article></body></html>"
+    assert len(main_text(BeautifulSoup(page, "lxml"), title=None)) == 6
+
+
+def test_a_sentence_about_newsletters_stays() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(6)
+    )
+    about = (
+        "<p>Subscribing to the harbour office's newsletter brings the tide tables, and its goals include more"
+        " newsletter sign-ups.</p>"
+    )
+    page = f"<html><body><article>{body}{about}</article></body></html>"
+    assert len(main_text(BeautifulSoup(page, "lxml"), title=None)) == 7
+
+
+@pytest.mark.parametrize("label", ["About the author", "Meet your guide", "Über den Autor", "Об авторе", "作者简介"])
+def test_an_author_box_under_its_label_goes_whoever_it_names(label: str) -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(5)
+    )
+    box = f"<h3>{label}</h3><p>I have written about harbours, ferries and the people who run them for ten years.</p>"
+    page = f"<html><body><article>{body}{box}</article></body></html>"
+    found = main_text(BeautifulSoup(page, "lxml"), title=None)
+    assert len(found) == 5 and found[-1].startswith("Paragraph 4")
+    long_after = "".join(
+        f"<p>Part {n} of the text. {'The tide came in over the old steps. ' * 8}</p>" for n in range(8)
+    )
+    page = f"<html><body><article>{body}{box}{long_after}</article></body></html>"  # the text goes on
+    assert len(main_text(BeautifulSoup(page, "lxml"), title=None)) == 15

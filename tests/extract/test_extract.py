@@ -142,3 +142,19 @@ def test_a_utf32_page_is_read_as_utf32(mark: bytes) -> None:
     html = f"<html><body><article><p>{text}</p></article></body></html>"
     found = extract(mark + html.encode("utf-32-le"))
     assert found.paragraphs == (text,)
+
+
+def test_a_date_line_under_the_dek_and_the_sites_name_is_metadata_a_list_of_dates_inside_is_text() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(5)
+    )
+    head = (
+        "<h1>The wall</h1><p>How a harbour town faced the winter storms and rebuilt, stone by stone.</p>"
+        "<p>Harbour Times</p><p>August 16, 2019 - Updated July 9, 2025</p>"
+    )
+    page = f"<html><body><article>{head}{body}</article></body></html>"
+    assert not any("2019" in paragraph for paragraph in extract(page).paragraphs)
+    dates = "<p>March 3, 2024</p><p>April 7, 2024</p><p>May 5, 2024</p>"
+    page = f"<html><body><article>{head}{body[:200]}{dates}{body[200:]}</article></body></html>"
+    assert sum("2024" in paragraph for paragraph in extract(page).paragraphs) == 3
