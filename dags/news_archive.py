@@ -71,7 +71,7 @@ earlier attempt stopped. Mapped once per file, never per article."""
     params={
         "sources": Param(
             [],
-            type="array",
+            type=["null", "array"],  # optional: the trigger form marks a field required unless null is allowed
             items={"type": "string"},
             title="Sources",
             description="Source names to load, one per line; empty loads every source in the sources file.",
@@ -92,7 +92,7 @@ earlier attempt stopped. Mapped once per file, never per article."""
         ),
         "warc_files": Param(
             [],
-            type="array",
+            type=["null", "array"],  # optional: the trigger form marks a field required unless null is allowed
             items={"type": "string"},
             title="WARC files",
             description="WARC/ARC paths or URLs to import instead of Common Crawl News; empty: CC-NEWS.",

@@ -73,7 +73,7 @@ LOAD_SOURCE_DOC = """Scrape and load one source for the run's data interval (`et
     params={
         "sources": Param(
             [],
-            type="array",
+            type=["null", "array"],  # optional: the trigger form marks a field required unless null is allowed
             items={"type": "string"},
             title="Sources",
             description="Source names to run, one per line; empty runs every source in the sources file.",

@@ -71,6 +71,11 @@ def test_params_choose_sources_interval_and_files(dagbag: DagBag) -> None:
     assert params["sources"] == []
     assert (params["start"], params["end"]) == ("2025-05-01", "2025-06-01")
     assert params["warc_files"] == []
+    # optional in the trigger form (Airflow's UI marks a field required unless its type allows null); left
+    # empty, or cleared to null, both mean "every source" and "Common Crawl News"
+    for name in ("sources", "warc_files"):
+        assert params.get_param(name).resolve(None) is None
+        assert params.get_param(name).resolve([]) == []
 
 
 @pytest.fixture

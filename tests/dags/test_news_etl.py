@@ -86,6 +86,7 @@ def test_params_choose_sources_and_reprocessing(dagbag: DagBag) -> None:
 
     assert params["sources"] == []
     assert params["reprocess"] is False
+    assert params.get_param("sources").resolve(None) is None  # optional in the trigger form: every source
 
 
 def test_quality_check_emits_the_asset_the_stats_dag_is_scheduled_on(dagbag: DagBag) -> None:
