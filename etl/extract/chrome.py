@@ -266,7 +266,8 @@ def is_heading_anchor(tag: Tag, element_id: str) -> bool:
     """Whether an id is the anchor a site made of a heading's words (``<section id="menu-ideas-for-
     spring-weddings"><h2>Menu ideas for spring weddings</h2>``, ``<h2 id="the-most-common-mistakes">``),
     not a component's name: at least ``ANCHOR_WORDS`` words, every one of them a word of the element's
-    own text when it is a heading, else of its first heading's. Such an id says what the section is
+    own text when it is a heading, else of its first heading's, but for one generated prefix or counter
+    (``h-``, ``-2``: ``_is_anchor_affix``) beside four heading words. Such an id says what the section is
     about, and a chrome word in it ("menu", "most", "social") names nothing on the page. Looked at only
     for an id with a chrome word in it."""
     words = _WORD_SPLIT_RE.split(element_id.lower())
@@ -275,7 +276,14 @@ def is_heading_anchor(tag: Tag, element_id: str) -> bool:
     heading = tag if tag.name in _HEADING_TAGS else tag.find(_HEADING_TAGS)
     if heading is None:
         return False
-    return set(words) <= set(_ANCHOR_WORD_RE.findall(heading.get_text(" ").lower()))
+    others = set(words) - set(_ANCHOR_WORD_RE.findall(heading.get_text(" ").lower()))
+    return not others or (len(others) == 1 and _is_anchor_affix(others.pop()) and len(words) > ANCHOR_WORDS)
+
+
+def _is_anchor_affix(word: str) -> bool:
+    """Whether an id word not in the heading is what a site's generator adds to a heading's slug: a prefix of
+    one or two letters (WordPress's ``h-what-is-social-shopping``) or a counter (``...-2``)."""
+    return word.isdigit() or (len(word) <= 2 and word.isalpha())
 
 
 def is_soft_chrome(tag: Tag) -> bool:
@@ -305,7 +313,10 @@ def _chrome_only_by(tag: Tag, soft_words: frozenset[str]) -> bool:
 
 def names_are_chrome(names: str) -> bool:
     """Whether a class-and-id string names chrome: a caption word, or a chrome word without a layout word;
-    never when it names an article body."""
+    never when it names an article body. A utility class with a variant (``md:hidden``,
+    ``[&_.caption]:block``, Tailwind's) styles the element or its children and names nothing: left out."""
+    if ":" in names:
+        names = " ".join(name for name in names.split() if ":" not in name)
     lowered = names.lower()
     words = set(_WORD_SPLIT_RE.split(lowered))
     media = not words.isdisjoint(_MEDIA_WORDS) or _MEDIA_PART_RE.search(lowered) is not None

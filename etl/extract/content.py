@@ -27,6 +27,14 @@ __all__ = ["is_page_chrome", "keep_block", "link_density", "main_text"]
 MAX_LINK_DENSITY = 0.8
 """A block with more of its text in links than this is a link list (related stories, tags, menus)."""
 
+MAX_ROW_LINK_DENSITY = 0.95
+"""A data table's row of two cells or more is a link list only when (nearly) all of it is links: a row naming
+a linked company beside its revenue ("Quanta Services Inc. | $7.7B") is data, however short the cell outside
+the link."""
+
+_CELL_JOIN = " | "
+"""What joins a row's cells in its block (``etl.extract.blocks``)."""
+
 LABEL_CHARS = 20
 """Text outside links short enough to be a label in front of a link, in any language."""
 
@@ -169,6 +177,195 @@ newsletters ("Subscribing to their newsletter brings offers", "... such as newsl
 
 _ELLIPSES = ("...", "…")
 
+SUBHEADING_PROSE = 80
+SUBHEADING_LINK_DENSITY = 0.2
+"""A subheading wholly in a link (``_is_linked_subheading``) stands between paragraphs of prose at least this
+long (in size, ``etl.extract.blocks.text_size``) with at most this share of their text in links."""
+
+UI_LINE_SIZE = 120
+"""A line of the page's interface (``is_interface_line``) is at most this long (in size)."""
+
+_AD_LABELS = frozenset(
+    {
+        "advertisement",
+        "anzeige",
+        "werbung",
+        "publicidad",
+        "anuncio",
+        "publicité",
+        "pubblicità",
+        "publicidade",
+        "reklama",
+        "реклама",
+        "広告",
+        "广告",
+        "廣告",
+        "광고",
+    }
+)
+"""An ad's label in en, de, es, fr, it, pt, pl, ru/uk, ja, zh and ko: alone on its line, or before a dash
+("Advertisement - Page continues below"), it marks an ad's slot, not a word of the article."""
+
+_LOADING_RE = re.compile(
+    r"(?:loading|wird geladen|lädt|cargando|chargement|caricamento|carregando|ładowanie|wczytywanie|загрузка"
+    r"|завантаження|読み込み中|加载中|載入中|로딩 중|불러오는 중)\b[^.…]{0,30}(?:\.\.\.|…)$",
+    re.IGNORECASE,
+)
+"""A placeholder a script fills ("Loading…", "Loading paragraph...", "Wird geladen …", "Cargando...",
+"Загрузка…", "読み込み中…"), in the 12 languages: looked for in lines that end in an ellipsis."""
+
+CAPTION_TOGGLE_CHARS = 30
+_CAPTION_TOGGLE_RE = re.compile(
+    r"(?:show|hide|toggle|expand) caption|bildunterschrift (?:anzeigen|ausblenden)|(?:mostrar|ocultar) pie de foto"
+    r"|(?:afficher|masquer) la légende|(?:mostra|nascondi) didascalia|(?:mostrar|ocultar) legenda"
+    r"|(?:pokaż|ukryj) podpis|(?:показать|скрыть) подпись|(?:показати|приховати) підпис"
+    r"|キャプションを(?:表示|隠す)|(?:显示|隐藏)(?:说明|图说)|캡션 (?:보기|숨기기)",
+    re.IGNORECASE,
+)
+"""A caption's toggle, the whole of a line of at most ``CAPTION_TOGGLE_CHARS`` ("Show Caption",
+"Bildunterschrift anzeigen", "Afficher la légende", "Показать подпись"), in the 12 languages."""
+
+_SUBSCRIBER_STEMS = (
+    "subscri",
+    "abonn",
+    "suscri",
+    "abbonat",
+    "assinant",
+    "prenumer",
+    "subskryb",
+    "подписч",
+    "передплат",
+    "підписник",
+    "会員",
+    "仅限",
+    "订阅",
+    "訂閱",
+    "구독",
+    "유료",
+    "registr",
+    "inscrit",
+    "cadastrad",
+    "zalogowan",
+    "зарегистр",
+    "зареєстр",
+    "登録",
+    "注册",
+    "회원",
+)
+"""Substrings one of which a subscribers-only label holds: looked for before ``_SUBSCRIBERS_ONLY_RE`` (substrings
+are cheap, the expression is not)."""
+
+_SUBSCRIBERS_ONLY_RE = re.compile(
+    r"(?:exclusive|only) (?:to|for) (?:\S+ )?(?:subscribers|registered users)|subscribers only|subscriber[- ]only"
+    r"|nur für registrierte|(?:sólo|solo) para registrados|réservée? aux inscrits|(?:riservato|riservata) agli utenti"
+    r" registrati|apenas para (?:registrados|cadastrados)|tylko dla (?:zalogowanych|zarejestrowanych)"
+    r"|только для зарегистрированных|(?:лише|тільки) для зареєстрованих|会員登録が必要|仅限注册用户|회원만"
+    r"|(?:nur|exklusiv) für (?:\S+[- ])?abonnent|(?:sólo|solo|exclusivo|exclusiva) para (?:\S+ )?suscriptor"
+    r"|réservée? (?:aux|à nos) abonnés|(?:solo|riservato|riservata) (?:per gli|agli) abbonati"
+    r"|(?:exclusivo|exclusiva|apenas) para (?:\S+ )?assinantes|(?:tylko|wyłącznie) dla (?:prenumeratorów|subskrybentów)"
+    r"|только для подписчиков|(?:лише|тільки) для (?:передплатників|підписників)"
+    r"|会員限定|会員の方のみ|有料会員|仅限(?:会员|订阅)|订阅者专享|訂閱者專屬|구독자 전용|유료 회원",
+    re.IGNORECASE,
+)
+"""A label that says a part or a feature is for subscribers ("This article is exclusive to subscribers",
+"Article réservé aux abonnés", "Esta funcionalidad es sólo para suscriptores", "Nur für Abonnenten",
+"会員限定"), in the 12 languages: the paywall's, not the article's."""
+
+READING_TIME_SIZE = 80
+"""A line this short (in size) holding a count of minutes and a reading time is the page's estimate of it."""
+
+_READING_TIME_RE = re.compile(
+    r"\bmin(?:ute)?s?\.?\s+read\b|\bminute read\b|reading time|\bread time|lesezeit|lesedauer|de lectura"
+    r"|temps de lecture|min de lecture|di lettura|de leitura|czas czytania|min\.? czytania|время чтения"
+    r"|мин(?:ут[аы]?)?\.? чтения|час читання|хв\.? читання|読了|分で読め|阅读时间|閱讀時間|分钟阅读|分鐘閱讀|预计阅读"
+    r"|읽는 시간|분 소요",
+    re.IGNORECASE,
+)
+"""A reading-time estimate ("5 min read", "3 Min Lesezeit", "Lesedauer: 2 Min.", "Tiempo de lectura: 4 min",
+"Temps de lecture : 3 min", "Czas czytania: 5 min", "Время чтения: 3 мин", "読了時間：約3分", "阅读时间：5分钟",
+"읽는 시간 3분") in the 12 languages."""
+
+_MINUTES_RE = re.compile(r"\d\s*(?:min|мин|хв|分|분)|(?:约|約|약)\s*\d", re.IGNORECASE)
+"""A count of minutes ("3 Min", "5 min", "3 мин", "3 хв", "3分", "3분", "約3"): a reading-time line has one; a
+sentence about reading time with other figures ("Die Lesezeit stieg um 12 Prozent") does not."""
+
+_PLAYER_CLOCK = "0:00"
+"""A video player's clock before it plays ("Current Time 0:00 / Duration 0:00", "Aktuelle Zeit:0:00
+Gesamtdauer:0:00"): twice in a short line, in any language."""
+
+_BUTTON_LABELS = frozenset(
+    {
+        "share",
+        "teilen",
+        "compartir",
+        "partager",
+        "condividi",
+        "compartilhar",
+        "udostępnij",
+        "поделиться",
+        "поділитися",
+        "シェア",
+        "分享",
+        "공유",
+        "copy link",
+        "link kopieren",
+        "copiar enlace",
+        "copier le lien",
+        "copia link",
+        "copiar link",
+        "kopiuj link",
+        "скопировать ссылку",
+        "копіювати посилання",
+        "リンクをコピー",
+        "复制链接",
+        "링크 복사",
+        "log in",
+        "login",
+        "sign in",
+        "anmelden",
+        "einloggen",
+        "iniciar sesión",
+        "se connecter",
+        "accedi",
+        "entrar",
+        "zaloguj się",
+        "войти",
+        "увійти",
+        "ログイン",
+        "登录",
+        "로그인",
+        "facebook",
+        "x",
+        "twitter",
+        "whatsapp",
+        "email",
+        "e-mail",
+        "linkedin",
+        "telegram",
+        "pinterest",
+        "reddit",
+        "threads",
+        "bluesky",
+        "xing",
+        "vk",
+        "weibo",
+        "wechat",
+        "kakaotalk",
+    }
+)
+"""The captions of a share bar's or a login box's buttons in the 12 languages (share, copy link, log in) and the
+networks a share bar names: alone on a line that is not a heading ("Compartir", "Copiar enlace", "Facebook",
+"Iniciar sesión"), a button's caption; a subheading "Pinterest" over a paragraph about it stays."""
+
+_LOGIN_RE = re.compile(
+    r"\blog ?in\b|\bsign ?in\b|einloggen|anmelden|inicia(?:r)? sesi[oó]n|\bconnecte[zr]|\baccedi\b|\bentrar\b"
+    r"|fa[çc]a login|zaloguj|войти|войдите|увійти|увійдіть|ログイン|登录|登入|로그인",
+    re.IGNORECASE,
+)
+"""Words asking to log in, in the 12 languages; with a question ("Already have an account? Log in", "Bereits
+Abonnent? Hier anmelden", "¿Ya eres suscriptor? Inicia sesión", "Masz już konto? Zaloguj się") a short line
+is a paywall's or a comment box's login prompt."""
+
 _AUTHOR_LABEL_RE = re.compile(
     r"about the (?:author|writer|reviewer)|meet (?:the|your) (?:author|writer|tester|expert|guide)"
     r"|über (?:den|die) autor|zum autor|zur autorin|sobre (?:el|la|o|a) autor|à propos de l.auteur"
@@ -189,6 +386,8 @@ _SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…", '"', "”", "»", "
 _CELL_TAGS = frozenset({"tr", "td", "th"})
 _ITEM_TAGS = _CELL_TAGS | {"li", "dt", "dd"}
 _NOT_PROSE = _ITEM_TAGS | HEADING_TAGS | {"pre"}
+_SUBHEADING_TAGS = HEADING_TAGS - {"h1"}
+_HEADING_WRAPPERS = HEADING_TAGS | {"a", "strong", "b", "em", "span", "header"}
 
 
 def main_text(
@@ -215,13 +414,44 @@ def _kept(layout: Layout, span: tuple[int, int], title: str | None, authors: tup
     indexes = [
         index
         for index in chosen
-        if not layout.chrome[index] and keep_block(layout.blocks[index], title=title, authors=authors)
+        if not layout.chrome[index]
+        and (
+            keep_block(layout.blocks[index], title=title, authors=authors)
+            or _is_linked_subheading(layout, index, chosen[-1])
+        )
     ]
     indexes = without_closing_label(layout, without_teaser_run(layout, without_contents_label(layout, indexes)))
     indexes = without_disclosures(layout, without_remainder_line(layout, indexes))
+    indexes = [index for index in indexes if not is_interface_line(layout.blocks[index])]
     indexes = without_closing_bios(layout, without_author_box(layout, indexes, authors), authors)
     kept = [layout.blocks[index] for index in indexes]
     return tuple(block.text for block in without_pull_quotes(kept))
+
+
+def _is_linked_subheading(layout: Layout, index: int, last: int) -> bool:
+    """Whether a heading wholly in a link (a hotel's name linking to its site over the paragraph about it) is
+    a subheading of the text: not the ``<h1>``, at most ``LABEL_SIZE`` * 3 in size, not the last chosen
+    block, right between two paragraphs of prose (``SUBHEADING_PROSE`` or more in size, few links, each
+    ending a sentence, not clipped), and heading what follows: no element but a ``<header>`` (and inline
+    ones) holds it without the paragraph after it. A teaser of another story between two paragraphs sits in
+    a box of its own (with its image, kicker or list item)."""
+    block = layout.blocks[index]
+    if block.tag not in _SUBHEADING_TAGS or index >= last or index == 0 or text_size(block.text) > LABEL_SIZE * 3:
+        return False
+    if not all(
+        not layout.chrome[other]
+        and (neighbour := layout.blocks[other]).tag not in _NOT_PROSE
+        and neighbour.link_density < SUBHEADING_LINK_DENSITY
+        and text_size(neighbour.text) >= SUBHEADING_PROSE
+        and neighbour.text.rstrip().endswith(_SENTENCE_ENDS)
+        and not neighbour.text.rstrip().endswith(_ELLIPSES)
+        for other in (index - 1, index + 1)
+    ):
+        return False
+    return not any(
+        start <= index < end and end < index + 2 and tag.name not in _HEADING_WRAPPERS
+        for tag, start, end in layout.spans
+    )
 
 
 def without_teaser_run(layout: Layout, kept: list[int]) -> list[int]:
@@ -500,7 +730,10 @@ def without_pull_quotes(blocks: list[Block]) -> list[Block]:
 
 def keep_block(block: Block, *, title: str | None, authors: tuple[str, ...] = ()) -> bool:
     """Whether a block inside the container is article text: not a link list, the title or a byline."""
-    if block.link_density > MAX_LINK_DENSITY or is_link_with_label(block):
+    if block.tag == "tr" and _CELL_JOIN in block.text:
+        if block.link_density > MAX_ROW_LINK_DENSITY:
+            return False
+    elif block.link_density > MAX_LINK_DENSITY or is_link_with_label(block):
         return False
     if block.tag == "h1" or block.text == title:
         return False
@@ -527,6 +760,45 @@ def is_signup_prompt(block: Block) -> bool:
     if not any(word in folded for word in _NEWSLETTER_WORDS):
         return False
     return text_size(text) <= SIGNUP_SIZE and _SIGNUP_WORDS_RE.search(text) is not None
+
+
+def is_interface_line(block: Block) -> bool:
+    """Whether a short block (``UI_LINE_SIZE``, not a table cell) is a line of the page's interface, in the
+    languages served: an ad's label (``_AD_LABELS``), a button's caption (``_BUTTON_LABELS``, not a heading), a
+    placeholder or a caption's toggle (``_LOADING_RE``, ``_CAPTION_TOGGLE_RE``), a subscribers-only label
+    (``_SUBSCRIBERS_ONLY_RE``), a video player's idle clock, a reading-time estimate (``READING_TIME_SIZE``,
+    ``_READING_TIME_RE`` with ``_MINUTES_RE``), or a question that asks to log in (``_LOGIN_RE``). Cheap tests
+    (length, last characters, substrings) come before each expression: most short blocks are headings and
+    list items of the article."""
+    text = block.text
+    if len(text) > UI_LINE_SIZE or block.tag in _CELL_TAGS:  # a size is at least the length
+        return False
+    text = text.strip()
+    if text_size(text) > UI_LINE_SIZE:
+        return False
+    folded = text.casefold()
+    label = folded.rstrip(":：").strip()
+    if label in _BUTTON_LABELS and block.tag not in HEADING_TAGS:
+        return True
+    if label in _AD_LABELS or (
+        label.split(" - ")[0].split(" – ")[0] in _AD_LABELS and not text.endswith(_SENTENCE_ENDS)
+    ):
+        return True
+    if text.endswith(_ELLIPSES) and _LOADING_RE.search(folded):
+        return True
+    if len(label) <= CAPTION_TOGGLE_CHARS and _CAPTION_TOGGLE_RE.fullmatch(label):
+        return True
+    if any(stem in folded for stem in _SUBSCRIBER_STEMS) and _SUBSCRIBERS_ONLY_RE.search(folded):
+        return True
+    if text.count(_PLAYER_CLOCK) >= 2:
+        return True
+    if (
+        text_size(text) <= READING_TIME_SIZE
+        and _MINUTES_RE.search(text) is not None
+        and _READING_TIME_RE.search(text) is not None
+    ):
+        return True
+    return ("?" in text or "？" in text) and _LOGIN_RE.search(text) is not None
 
 
 def is_link_with_label(block: Block) -> bool:

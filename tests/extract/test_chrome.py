@@ -94,6 +94,11 @@ def test_is_chrome(markup: str, chrome: bool) -> None:
         ('<section id="more-stories-today"><h2>Sign up for our letter</h2></section>', True),
         ('<div id="share-this-story-now">x</div>', True),
         ('<section class="comments" id="menu-ideas-for-spring"><h2>Menu ideas for spring</h2></section>', True),
+        ('<h2 id="h-what-is-social-shopping">What is social shopping?</h2>', False),
+        ('<h2 id="why-social-shopping-works-2">Why social shopping works</h2>', False),
+        ('<h2 id="h-social-sharing">Social sharing</h2>', True),
+        ('<div id="h-share-this-story"><h3>This story</h3></div>', True),
+        ('<h2 id="box-what-is-social-shopping">What is social shopping?</h2>', True),
     ],
 )
 def test_an_id_made_of_a_headings_words_is_an_anchor_not_a_name(markup: str, chrome: bool) -> None:
@@ -106,3 +111,16 @@ def test_is_heading_anchor_needs_four_words_all_in_the_heading() -> None:
     heading = element("<h2>Social media in 2024: a year of change</h2>")
     assert is_heading_anchor(heading, "social-media-in-2024")
     assert not is_heading_anchor(heading, "social-media-in-2025")
+
+
+@pytest.mark.parametrize(
+    ("markup", "chrome"),
+    [
+        ('<div class="mb-6 [&_.caption]:block [&_figcaption]:mt-0 md:flex">x</div>', False),
+        ('<div class="hover:share-icon lg:sidebar">x</div>', False),
+        ('<div class="share-bar md:flex">x</div>', True),
+        ('<span class="caption lg:text-sm">x</span>', True),
+    ],
+)
+def test_utility_classes_with_a_variant_name_nothing(markup: str, chrome: bool) -> None:
+    assert is_chrome(element(markup)) is chrome

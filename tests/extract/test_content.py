@@ -519,3 +519,145 @@ def test_an_author_box_under_its_label_goes_whoever_it_names(label: str) -> None
     )
     page = f"<html><body><article>{body}{box}{long_after}</article></body></html>"  # the text goes on
     assert len(main_text(BeautifulSoup(page, "lxml"), title=None)) == 15
+
+
+def test_a_subheading_wholly_in_a_link_between_paragraphs_is_kept_a_teaser_headline_is_not() -> None:
+    paragraph = (
+        "<p>Paragraph {n} tells how the old harbour hotel was built, closed, and opened again by a family"
+        " who had run the ferry for three generations, kept its ledgers in the cellar and its guests' letters in"
+        " the attic.</p>"
+    )
+    body = [paragraph.format(n=n) for n in range(6)]
+    subheading = '<h3><a href="https://hotel.example/">2. The Harbour Hotel</a></h3>'
+    teaser = (
+        '<div class="box"><a href="/other"><img src="a.jpg"></a><p>Photo: Agency</p>'
+        '<h3><a href="/news/other-story">Ferry strike: what travellers need to know this week</a></h3></div>'
+    )
+    boxed = '<div class="inline"><h3><a href="/news/third-story">Sea wall: the vote is on Monday</a></h3></div>'
+    sectioned = '<section><header><h3><a href="https://inn.example/">3. The Quay Inn</a></h3></header>'
+    page = (
+        f"<html><body><article><h1>The harbour hotels</h1>{''.join(body[:3])}{subheading}{body[3]}{boxed}"
+        f"{body[4]}{teaser}{body[5]}{sectioned}{body[0]}</section></article></body></html>"
+    )
+    found = main_text(BeautifulSoup(page, "lxml"), title=None)
+    assert found[3] == "2. The Harbour Hotel" and found[-2] == "3. The Quay Inn"
+    assert "Ferry strike: what travellers need to know this week" not in found
+    assert "Sea wall: the vote is on Monday" not in found
+    assert len(found) == 9
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Advertisement",
+        "Advertisement - Page continues below",
+        "Anzeige",
+        "Реклама:",
+        "广告",
+        "Loading...",
+        "Loading paragraph...",
+        "Wird geladen …",
+        "Cargando…",
+        "Загрузка...",
+        "読み込み中…",
+        "Show Caption",
+        "Bildunterschrift anzeigen",
+        "This article is exclusive to subscribers",
+        "Article réservé aux abonnés",
+        "Esta funcionalidad es sólo para suscriptores",
+        "Nur für Abonnenten",
+        "会員限定",
+        "Already have an account? Log in",
+        "Esta funcionalidad es sólo para registrados",
+        "記事に『リアクション』ができます。ご利用には会員登録が必要です。",
+        "Compartir",
+        "Copiar enlace",
+        "Whatsapp",
+        "Share:",
+        "Iniciar sesión",
+        "6 min read",
+        "3 Min Lesezeit",
+        "15.04.2026 - 15:48 Uhr Lesedauer: 2 Min.",
+        "Tiempo de lectura: 4 min",
+        "Время чтения: 3 мин",
+        "読了時間：約3分",
+        "Aktuelle Zeit:0:00 Gesamtdauer:0:00",
+        "Bereits Abonnent? Hier anmelden",
+        "Masz już konto? Zaloguj się",
+    ],
+)
+def test_lines_of_the_pages_interface_inside_the_text_go(line: str) -> None:
+    body = [
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(6)
+    ]
+    page = f"<html><body><article>{''.join(body[:3])}<p>{line}</p>{''.join(body[3:])}</article></body></html>"
+    found = main_text(BeautifulSoup(page, "lxml"), title=None)
+    assert len(found) == 6 and line not in found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Advertising – earned and paid advertising.",
+        "Loading",
+        "Loading the boats took the crew all night, and the ferry left at dawn.",
+        "Subscribers to the harbour office's letter heard of it first.",
+        "Log in to the harbour portal to book a berth.",
+        "Die Lesezeit der Kinder stieg 2023 um 12 Prozent.",
+        "The race starts at 0:00 on New Year's night.",
+    ],
+)
+def test_sentences_that_speak_of_ads_loading_or_logging_in_stay(line: str) -> None:
+    body = [
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(6)
+    ]
+    page = f"<html><body><article>{''.join(body[:3])}<p>{line}</p>{''.join(body[3:])}</article></body></html>"
+    assert line in main_text(BeautifulSoup(page, "lxml"), title=None)
+
+
+def test_a_paywalls_count_that_says_the_rest_is_for_subscribers_still_ends_the_free_text() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(5)
+    )
+    count = "<p>Il vous reste 57% de cet article à lire. La suite est réservée aux abonnés.</p>"
+    box = "<p>Vous pouvez lire ce journal sur un seul appareil à la fois, pas sur deux en même temps.</p>"
+    page = f"<html><body><div><article>{body}{count}</article>{box}</div></body></html>"
+    found = main_text(BeautifulSoup(page, "lxml"), title=None)
+    assert len(found) == 5 and found[-1].startswith("Paragraph 4")
+
+
+def test_a_table_row_naming_a_linked_company_beside_its_figure_is_data_a_row_of_links_is_not() -> None:
+    body = "".join(
+        f"<p>Paragraph {n} tells how the harbour town's builders grew after the sea wall was rebuilt.</p>"
+        for n in range(4)
+    )
+    rows = "".join(
+        f'<tr><td><a href="https://{slug}.example/">{name}</a></td><td>{revenue}</td></tr>'
+        for slug, name, revenue in (
+            ("quay", "Quay Builders International", "$7.7B"),
+            ("tide", "Tide Works Incorporated", "$2.5B"),
+            ("pier", "Pier & Jetty Group", "$1.1B"),
+        )
+    )
+    links = '<tr><td><a href="/a">Harbour news</a></td><td><a href="/b">Ferry times</a></td></tr>'
+    table = f"<table><tr><th>Company</th><th>Revenue</th></tr>{rows}{links}</table>"
+    page = f"<html><body><article>{body}{table}{body}</article></body></html>"
+    found = main_text(BeautifulSoup(page, "lxml"), title=None)
+    assert "Quay Builders International | $7.7B" in found and "Pier & Jetty Group | $1.1B" in found
+    assert "Harbour news | Ferry times" not in found
+
+
+def test_a_subheading_naming_a_network_stays_its_name_alone_in_a_share_bar_goes() -> None:
+    body = [
+        f"<p>Paragraph {n} tells how the harbour town sells its fish through the networks it knows.</p>"
+        for n in range(6)
+    ]
+    page = (
+        f"<html><body><article>{''.join(body[:3])}<h3>Pinterest</h3>{''.join(body[3:])}"
+        "<div><p>Facebook</p><p>X</p><p>Email</p></div></article></body></html>"
+    )
+    found = main_text(BeautifulSoup(page, "lxml"), title=None)
+    assert found[3] == "Pinterest" and len(found) == 7
