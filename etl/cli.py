@@ -241,7 +241,7 @@ def _migrated_warehouse(settings: Settings, source_names: Sequence[str] | None) 
     pending = pending_migrations(url)
     if pending:
         print(
-            f"newsetl: the warehouse at {redacted(url)} lacks {len(pending)} migrations "
+            f"newsetl: the warehouse at {redacted(url)} lacks {_count(len(pending), 'migration')} "
             f"({', '.join(pending)}): run `python -m etl migrate` first",
             file=sys.stderr,
         )

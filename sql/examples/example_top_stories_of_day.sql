@@ -18,13 +18,16 @@ stories as (
         and (published_at at time zone 'UTC')::date = date '2025-05-15'
 ),
 
+-- copies counts every copy; copying_sources only the other sources that re-published the story (a source's
+-- own updated copy under a new URL is a copy, not another source)
 copies as (
     select
         s.story_id as article_id,
         count(*) as copies,
-        count(distinct a.source_name) as copying_sources
+        count(distinct a.source_name) filter (where a.source_name <> o.source_name) as copying_sources
     from story_of as s
     inner join articles as a on a.article_id = s.article_id
+    inner join articles as o on o.article_id = s.story_id
     group by s.story_id
 )
 

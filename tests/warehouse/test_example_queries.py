@@ -100,6 +100,8 @@ def test_top_stories_of_a_day_are_originals_of_that_day_ranked_by_copies(
     assert [row[3] for row in rows] == sorted((row[3] for row in rows), reverse=True)
     assert rows[0][3] >= 1
     assert SEED_TITLES["de"] in {row[2] for row in rows}
+    seed = next(row for row in rows if row[2] == SEED_TITLES["de"])
+    assert (seed[3], seed[4]) == (1, 0)  # copied once, by its own source's update: no other source
     assert not any(row[2].endswith("(aktualisiert)") for row in rows)  # the update is a copy, not a story
 
 
