@@ -32,6 +32,14 @@ DEVSET_PAGES = sorted(path.stem for path in (FIXTURES / "devset").glob("*.html")
 DEVSET_PAGE_F1 = 0.95
 
 
+def harbour_paragraphs(count: int) -> list[str]:
+    """``count`` article paragraphs of one invented story, as ``<p>`` elements numbered from 0."""
+    return [
+        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
+        for n in range(count)
+    ]
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_fixture_page_paragraphs(name: str) -> None:
     expected = json.loads((FIXTURES / f"{name}.json").read_text("utf-8"))["paragraphs"]
@@ -268,10 +276,7 @@ def test_the_paragraphs_a_page_streams_after_its_body_are_read_in_place() -> Non
 
 
 def test_copyright_and_credit_lines_are_dropped_a_table_row_with_the_sign_stays() -> None:
-    body = "".join(
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(4)
-    )
+    body = "".join(harbour_paragraphs(4))
     credit = "<p>Image: © Ada Lindqvist / Harbour Pictures</p>"
     table = "<table><tr><td>Brand</td><td>Seawall Co. ©</td></tr><tr><td>Length</td><td>400 m</td></tr></table>"
     closings = ("<p>© 2024 Harbour Gazette. All rights reserved.</p>", "<p>版权所有 © 2024 港口日报</p>")
@@ -294,10 +299,7 @@ def test_a_long_paragraph_that_mentions_the_copyright_sign_stays() -> None:
 
 
 def test_a_paywalls_count_of_what_is_left_ends_the_free_text_and_the_box_after_it_goes() -> None:
-    body = "".join(
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(4)
-    )
+    body = "".join(harbour_paragraphs(4))
     box = (
         "<section><p>This account is open on another screen right now.</p>"
         "<p>One screen at a time can show the paper, and the other one will be told so.</p>"
@@ -310,10 +312,7 @@ def test_a_paywalls_count_of_what_is_left_ends_the_free_text_and_the_box_after_i
 
 
 def test_a_short_line_with_a_percentage_inside_the_text_or_in_a_list_stays() -> None:
-    body = "".join(
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(4)
-    )
+    body = "".join(harbour_paragraphs(4))
     for closing, expected in (
         ("<p>Turnout: 61%.</p><p>The count ends on Sunday night at the town hall.</p>", 6),
         ("<ul><li>Sand: 40%</li><li>Stone: 60%</li></ul>", 6),
@@ -323,10 +322,7 @@ def test_a_short_line_with_a_percentage_inside_the_text_or_in_a_list_stays() -> 
 
 
 def test_an_about_the_author_box_under_the_text_goes_a_closing_paragraph_naming_the_author_stays() -> None:
-    body = "".join(
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(4)
-    )
+    body = "".join(harbour_paragraphs(4))
     box = (
         "<div><h3>Staff writer</h3><p>Mira Oduya has covered the coast and its towns for the paper since 2015,"
         " and before that wrote about ferries for a radio station on the islands.</p></div>"
@@ -344,10 +340,7 @@ def test_an_about_the_author_box_under_the_text_goes_a_closing_paragraph_naming_
 
 
 def test_bios_opening_with_the_bylines_name_close_no_text_and_what_follows_them_goes_too() -> None:
-    body = "".join(
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(5)
-    )
+    body = "".join(harbour_paragraphs(5))
     bios = (
         "<p>Mira Oduya is a staff writer who has covered the coast since 2015.</p>"
         "<p>Tomas Brell, Desk Editor, checked this story on the night of the vote.</p>"
@@ -366,10 +359,7 @@ def test_bios_opening_with_the_bylines_name_close_no_text_and_what_follows_them_
 
 
 def test_a_bio_under_a_label_naming_its_writer_goes_without_a_byline() -> None:
-    body = "".join(
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(5)
-    )
+    body = "".join(harbour_paragraphs(5))
     box = "<h4>Written by Ines Calder</h4><p>Ines Calder is a freelance writer who lives on the islands.</p>"
     page = f"<html><body><article>{body}{box}</article></body></html>"
     found = main_text(BeautifulSoup(page, "lxml"), title=None)
@@ -393,10 +383,7 @@ def test_a_bio_under_a_label_naming_its_writer_goes_without_a_byline() -> None:
     ],
 )
 def test_an_affiliate_disclosure_at_the_head_or_foot_of_the_text_goes(notice: str) -> None:
-    body = "".join(
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(6)
-    )
+    body = "".join(harbour_paragraphs(6))
     for page in (
         f"<html><body><article><p>{notice}</p>{body}</article></body></html>",
         f"<html><body><article>{body}<p>{notice}</p></article></body></html>",
@@ -405,10 +392,7 @@ def test_an_affiliate_disclosure_at_the_head_or_foot_of_the_text_goes(notice: st
 
 
 def test_commission_and_links_inside_the_text_or_in_a_news_lede_stay() -> None:
-    body = "".join(
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(6)
-    )
+    body = "".join(harbour_paragraphs(6))
     lede = "<p>The European Commission will buy the new ferry for the islands, its office said on Monday.</p>"
     middle = "<p>The commission asked the town for the links between its two harbours to be rebuilt.</p>"
     half = body.index("<p>Paragraph 3")
@@ -417,10 +401,7 @@ def test_commission_and_links_inside_the_text_or_in_a_news_lede_stay() -> None:
 
 
 def test_clipped_teasers_of_other_articles_closing_the_text_go_with_their_titles_and_label() -> None:
-    body = "".join(
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(4)
-    )
+    body = "".join(harbour_paragraphs(4))
     cards = "".join(
         f"<div><p>Coast, Towns</p><p>Story {n} from the islands</p>"
         f"<p>The ferry timetable changed again this autumn, and the crews who run the night boats say ...</p>"
@@ -436,10 +417,7 @@ def test_clipped_teasers_of_other_articles_closing_the_text_go_with_their_titles
 
 
 def test_lines_that_trail_off_inside_the_text_or_a_clipped_list_before_it_stay() -> None:
-    body = "".join(
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(4)
-    )
+    body = "".join(harbour_paragraphs(4))
     trailing = "".join(
         f"<p>Then the tide turned on night {n}, and everyone on the quay knew what came next…</p>"
         f"<p>The water rose over the old steps, as it had in the spring, and the pumps ran until dawn.</p>"
@@ -483,19 +461,13 @@ def test_the_label_of_a_table_of_contents_goes_a_subheading_over_links_elsewhere
     ],
 )
 def test_a_newsletter_prompt_inside_the_text_goes(prompt: str) -> None:
-    body = [
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(6)
-    ]
+    body = harbour_paragraphs(6)
     page = f"<html><body><article>{''.join(body[:3])}<p>{prompt}</p>{''.join(body[3:])}</article></body></html>"
     assert len(main_text(BeautifulSoup(page, "lxml"), title=None)) == 6
 
 
 def test_a_sentence_about_newsletters_stays() -> None:
-    body = "".join(
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(6)
-    )
+    body = "".join(harbour_paragraphs(6))
     about = (
         "<p>Subscribing to the harbour office's newsletter brings the tide tables, and its goals include more"
         " newsletter sign-ups.</p>"
@@ -506,10 +478,7 @@ def test_a_sentence_about_newsletters_stays() -> None:
 
 @pytest.mark.parametrize("label", ["About the author", "Meet your guide", "Über den Autor", "Об авторе", "作者简介"])
 def test_an_author_box_under_its_label_goes_whoever_it_names(label: str) -> None:
-    body = "".join(
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(5)
-    )
+    body = "".join(harbour_paragraphs(5))
     box = f"<h3>{label}</h3><p>I have written about harbours, ferries and the people who run them for ten years.</p>"
     page = f"<html><body><article>{body}{box}</article></body></html>"
     found = main_text(BeautifulSoup(page, "lxml"), title=None)
@@ -587,10 +556,7 @@ def test_a_subheading_wholly_in_a_link_between_paragraphs_is_kept_a_teaser_headl
     ],
 )
 def test_lines_of_the_pages_interface_inside_the_text_go(line: str) -> None:
-    body = [
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(6)
-    ]
+    body = harbour_paragraphs(6)
     page = f"<html><body><article>{''.join(body[:3])}<p>{line}</p>{''.join(body[3:])}</article></body></html>"
     found = main_text(BeautifulSoup(page, "lxml"), title=None)
     assert len(found) == 6 and line not in found
@@ -609,19 +575,13 @@ def test_lines_of_the_pages_interface_inside_the_text_go(line: str) -> None:
     ],
 )
 def test_sentences_that_speak_of_ads_loading_or_logging_in_stay(line: str) -> None:
-    body = [
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(6)
-    ]
+    body = harbour_paragraphs(6)
     page = f"<html><body><article>{''.join(body[:3])}<p>{line}</p>{''.join(body[3:])}</article></body></html>"
     assert line in main_text(BeautifulSoup(page, "lxml"), title=None)
 
 
 def test_a_paywalls_count_that_says_the_rest_is_for_subscribers_still_ends_the_free_text() -> None:
-    body = "".join(
-        f"<p>Paragraph {n} tells how the harbour town rebuilt its sea wall after the winter storms.</p>"
-        for n in range(5)
-    )
+    body = "".join(harbour_paragraphs(5))
     count = "<p>Il vous reste 57% de cet article à lire. La suite est réservée aux abonnés.</p>"
     box = "<p>Vous pouvez lire ce journal sur un seul appareil à la fois, pas sur deux en même temps.</p>"
     page = f"<html><body><div><article>{body}{count}</article>{box}</div></body></html>"
