@@ -30,7 +30,7 @@ def link_parameters(settings: DedupSettings, urls: Sequence[str]) -> dict[str, o
     return {
         "urls": sorted(urls),
         "min_similarity": settings.article_duplicate_min_similarity,
-        "per_paragraph": settings.article_duplicate_probe_carriers,
+        "probe_carriers": settings.article_duplicate_probe_carriers,
     }
 
 

@@ -55,7 +55,7 @@ carriers as materialized (
             select count(*)
             from (
                 select 1 from article_paragraphs as x where x.paragraph_key = k.paragraph_key
-                limit %(per_paragraph)s + 1
+                limit %(probe_carriers)s + 1
             ) as c
         ) as articles
     from (select distinct paragraph_key from mine) as k
@@ -109,7 +109,7 @@ carrying as materialized (
         from article_paragraphs as x
         where x.paragraph_key = c.other_key and x.article_id <> p.article_id
         order by x.article_id
-        limit %(per_paragraph)s
+        limit %(probe_carriers)s
     ) as other
 ),
 
