@@ -113,6 +113,8 @@ TEASER_AFTER_TITLE = 8
 """Blocks between the ``<h1>`` and a link-free teaser that is the article's own lede, at most."""
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+CELL_JOIN = " | "
+"""What joins the cells of a data table's row in its block."""
 
 LEDE_DIGIT_SHARE = 0.1
 """A lede is words; a line that is more than this share digits is a date, time or figures line."""
@@ -396,7 +398,7 @@ class _Reader:
                     cells.append(text)
         if cells:
             total = sum(len(cell) for cell in cells)
-            self.blocks.append(Block(" | ".join(cells), "tr", min(1.0, linked / total)))
+            self.blocks.append(Block(CELL_JOIN.join(cells), "tr", min(1.0, linked / total)))
 
     def chrome_marks(self) -> list[bool]:
         """Per block, whether a chrome element (not a layout wrapper) holds it.

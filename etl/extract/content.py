@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from bs4 import BeautifulSoup, Tag
 
-from etl.extract.blocks import HEADING_TAGS, Block, Layout, inline_text, read_blocks, text_size
+from etl.extract.blocks import CELL_JOIN, HEADING_TAGS, Block, Layout, inline_text, read_blocks, text_size
 from etl.extract.chrome import is_page_chrome
 from etl.extract.score import best_span, lede_before, trimmed
 
@@ -31,9 +31,6 @@ MAX_ROW_LINK_DENSITY = 0.95
 """A data table's row of two cells or more is a link list only when (nearly) all of it is links: a row naming
 a linked company beside its revenue ("Quanta Services Inc. | $7.7B") is data, however short the cell outside
 the link."""
-
-_CELL_JOIN = " | "
-"""What joins a row's cells in its block (``etl.extract.blocks``)."""
 
 LABEL_CHARS = 20
 """Text outside links short enough to be a label in front of a link, in any language."""
@@ -489,7 +486,13 @@ def _is_clipped(block: Block) -> bool:
 
 
 def _is_card_line(block: Block) -> bool:
-    return text_size(block.text) <= 2 * LABEL_SIZE and not block.text.rstrip().endswith(_SENTENCE_ENDS)
+    return _is_unfinished_line(block, 2 * LABEL_SIZE)
+
+
+def _is_unfinished_line(block: Block, max_size: float) -> bool:
+    """Whether a block is a line of at most ``max_size`` (``text_size``) that ends no sentence: a title, a
+    label, a name."""
+    return text_size(block.text) <= max_size and not block.text.rstrip().endswith(_SENTENCE_ENDS)
 
 
 def without_author_box(layout: Layout, kept: list[int], authors: tuple[str, ...]) -> list[int]:
@@ -537,10 +540,8 @@ def without_closing_bios(layout: Layout, kept: list[int], authors: tuple[str, ..
         size += text_size(block.text)
         if size > BIO_TAIL_SIZE:
             break
-        labels = [layout.blocks[index] for index in kept[max(0, position - 2) : position]]
-        if len(kept) - position > BIO_LABEL_TAIL_BLOCKS:
-            labels = []
-        label_names = tuple(name for label in labels for name in _label_names(label))
+        labels = kept[max(0, position - 2) : position] if len(kept) - position <= BIO_LABEL_TAIL_BLOCKS else []
+        label_names = tuple(name for index in labels for name in _label_names(layout.blocks[index]))
         if _opens_bio(block, names + label_names) or _is_author_label(block):
             found = position
     while found < len(kept) and found > AUTHOR_BOX_BLOCKS and _is_bio_label(layout.blocks[kept[found - 1]]):
@@ -566,7 +567,7 @@ def _label_names(block: Block) -> tuple[str, ...]:
 
 
 def _is_bio_label(block: Block) -> bool:
-    return text_size(block.text) <= AUTHOR_LABEL_SIZE and not block.text.rstrip().endswith(_SENTENCE_ENDS)
+    return _is_unfinished_line(block, AUTHOR_LABEL_SIZE)
 
 
 def _opens_bio(block: Block, names: tuple[str, ...]) -> bool:
@@ -730,7 +731,7 @@ def without_pull_quotes(blocks: list[Block]) -> list[Block]:
 
 def keep_block(block: Block, *, title: str | None, authors: tuple[str, ...] = ()) -> bool:
     """Whether a block inside the container is article text: not a link list, the title or a byline."""
-    if block.tag == "tr" and _CELL_JOIN in block.text:
+    if block.tag == "tr" and CELL_JOIN in block.text:
         if block.link_density > MAX_ROW_LINK_DENSITY:
             return False
     elif block.link_density > MAX_LINK_DENSITY or is_link_with_label(block):
