@@ -149,7 +149,7 @@ DATA_TABLES = (
     "article_duplicates",
     "paragraph_near_duplicates",
     "paragraph_bands",
-    "paragraph_lsh",
+    "paragraph_lsh_pending",
     "boilerplate_paragraphs",
     "daily_source_stats_snapshot",
     "fetch_failures",

@@ -31,7 +31,7 @@ import io
 import logging
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
@@ -140,10 +140,12 @@ class BandHasher:
         """MinHash values of the word bigrams (single words for a one-word text) of a loose form.
 
         One MinHash is cleared and reused (``copy()`` re-parses the permutations and cost more than the
-        hashing), so a ``BandHasher`` is not shared between threads.
+        hashing), so a ``BandHasher`` is not shared between threads. The bigrams are cut from the UTF-8
+        bytes: a loose form's words are separated by single spaces, so its bytes split at ``b" "`` are
+        its words' bytes, and a bigram's bytes are the UTF-8 of ``f"{x} {y}"``.
         """
-        words = loose.split()
-        shingles = [f"{x} {y}".encode() for x, y in pairwise(words)] or [loose.encode()]
+        words = loose.encode().split(b" ")
+        shingles = [x + b" " + y for x, y in pairwise(words)] or [loose.encode()]
         minhash = self._minhash
         minhash.clear()
         minhash.update_batch(shingles)
@@ -159,14 +161,14 @@ class BandHasher:
     def band_hashes(self, text: str, min_chars: int = 0) -> list[int]:
         """One signed 64-bit hash per band of the paragraph's signature (a Postgres ``bigint``).
 
-        A band's hash is the sum of its MinHash values times pinned odd 64-bit multipliers, modulo 2**64
-        (one vectorised step for all bands), XOR a hash of the paragraph's protected tokens: paragraphs
-        whose numbers, names or dates differ can never be near-duplicates, so they never become
-        candidates either, which keeps templated text ("... 3 people", "... 4 people") cheap. No bands for a
-        paragraph whose loose form is shorter than ``min_chars``.
+        A band's hash is the sum of its MinHash values times pinned odd 64-bit multipliers, modulo 2**64,
+        XOR a hash of the paragraph's protected tokens: paragraphs whose numbers, names or dates differ can
+        never be near-duplicates, so they never become candidates either, which keeps templated text
+        ("... 3 people", "... 4 people") cheap. No bands for a paragraph whose loose form is shorter than
+        ``min_chars``.
         """
-        mixed = self._mixed(text, min_chars)
-        return [] if mixed is None else mixed.view(np.int64).tolist()
+        kept, mixed = self._mixed([text], min_chars)
+        return mixed[0].view(np.int64).tolist() if kept else []
 
     def band_keys(self, text: str, min_chars: int = 0) -> list[int]:
         """The band hashes with each band's number folded in, as ``paragraph_bands.band_keys`` stores them:
@@ -175,30 +177,39 @@ class BandHasher:
         candidate, which verification rejects) and one array of a paragraph's keys can be looked up whole
         (migrations 0012 and 0013 convert stored rows the same way). No keys for a paragraph shorter than
         ``min_chars``."""
-        mixed = self._mixed(text, min_chars)
-        if mixed is None:
-            return []
-        salted = mixed ^ self._band_salts
-        folded = (salted ^ (salted >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
-        return folded.astype(np.uint32).view(np.int32).tolist()
+        return self.band_keys_of([text], min_chars)[0]
 
-    def _mixed(self, text: str, min_chars: int) -> np.ndarray | None:
-        loose, protected = comparison_forms(text)
-        if len(loose) < min_chars:
-            return None
-        rows = self.signature(loose).astype(np.uint64).reshape(self.bands, -1)
+    def band_keys_of(self, texts: Sequence[str], min_chars: int = 0) -> list[list[int]]:
+        """``band_keys`` of each text, in order, computed together: the band arithmetic is one vectorised
+        step over all the texts' signatures (per text it cost as much as the MinHash itself)."""
+        kept, mixed = self._mixed(texts, min_chars)
+        salted = mixed ^ self._band_salts
+        folded = ((salted ^ (salted >> np.uint64(32))) & np.uint64(0xFFFFFFFF)).astype(np.uint32).view(np.int32)
+        keys: list[list[int]] = [[] for _ in texts]
+        for index, row in zip(kept, folded.tolist(), strict=True):
+            keys[index] = row
+        return keys
+
+    def _mixed(self, texts: Sequence[str], min_chars: int) -> tuple[list[int], np.ndarray]:
+        """The indexes of the texts at least ``min_chars`` long (loose form), and their band hashes as an
+        array of shape (len(indexes), bands), unsigned."""
+        forms = [comparison_forms(text) for text in texts]
+        kept = [index for index, (loose, _) in enumerate(forms) if len(loose) >= min_chars]
+        signatures = np.array([self.signature(forms[index][0]) for index in kept], dtype=np.uint64)
+        rows = signatures.reshape(len(kept), self.bands, self.permutations // self.bands)
         with np.errstate(over="ignore"):
-            mixed = (rows * self._band_multipliers).sum(axis=1, dtype=np.uint64)
-        return mixed ^ _tokens_hash(protected)
+            mixed = (rows * self._band_multipliers).sum(axis=2, dtype=np.uint64)
+        salts = np.array([_tokens_hash(forms[index][1]) for index in kept], dtype=np.uint64)
+        return kept, mixed ^ salts[:, np.newaxis]
 
     @cached_property
     def _band_salts(self) -> np.ndarray:
         return np.arange(self.bands, dtype=np.uint64) << np.uint64(56)
 
 
-def _tokens_hash(tokens: tuple[str, ...]) -> np.uint64:
+def _tokens_hash(tokens: tuple[str, ...]) -> int:
     joined = "\x1f".join(tokens)
-    return np.uint64(int.from_bytes(hashlib.blake2b(joined.encode(), digest_size=8).digest(), "big"))
+    return int.from_bytes(hashlib.blake2b(joined.encode(), digest_size=8).digest(), "big")
 
 
 def hasher_for(settings: DedupSettings) -> BandHasher:
@@ -210,8 +221,11 @@ def link_near_duplicates(
 ) -> int:
     """Index the given (key, text) paragraphs not indexed yet and link their near-duplicates; links added.
 
-    Two transactions: the band hashes are committed before candidates are looked up, so of two workers
-    indexing near-duplicates at once, the later one always sees the other's bands.
+    Two transactions: the band keys are committed before candidates are looked up, so of two workers
+    indexing near-duplicates at once, the later one always sees the other's bands. Each indexed paragraph
+    has a ``paragraph_lsh_pending`` row from the first transaction until the second verifies its
+    candidates: a crash between them leaves the paragraph pending, and the next batch carrying it resumes
+    there (migration 0015).
     """
     texts = dict(paragraphs)
     if not texts:
@@ -225,7 +239,8 @@ def link_near_duplicates(
 
 @dataclass(frozen=True)
 class _Pending:
-    """Paragraphs whose candidates are to be verified, and their band keys in COPY text format (one row each)."""
+    """Paragraphs whose candidates are to be verified (the ones long enough to index), and their band keys in
+    COPY text format (one row each)."""
 
     keys: list[bytes]
     band_rows: str
@@ -236,15 +251,13 @@ def _index_pending(
 ) -> _Pending:
     cur.execute(query("select_unchecked_paragraphs"), {"keys": sorted(texts)})
     keys = sorted(bytes(row[0]) for row in cur)
-    band_rows = "".join(
-        f"\\\\x{key.hex()}\t{{{','.join(map(str, band_keys))}}}\n"
-        for key in keys
-        if (band_keys := hasher.band_keys(texts[key], settings.near_duplicate_min_chars))
-    )
-    if keys:
+    all_band_keys = hasher.band_keys_of([texts[key] for key in keys], settings.near_duplicate_min_chars)
+    indexed = [(key, band_keys) for key, band_keys in zip(keys, all_band_keys, strict=True) if band_keys]
+    band_rows = "".join(f"\\\\x{key.hex()}\t{{{','.join(map(str, band_keys))}}}\n" for key, band_keys in indexed)
+    if indexed:
         _stage_bands(cur, band_rows)
-        cur.execute(query("insert_paragraph_bands"), {"keys": keys})
-    return _Pending(keys, band_rows)
+        cur.execute(query("insert_paragraph_bands"))
+    return _Pending([key for key, _ in indexed], band_rows)
 
 
 def _stage_bands(cur: psycopg2.extensions.cursor, band_rows: str) -> None:

@@ -82,12 +82,13 @@ def pending_migrations(url: str, directory: Path = MIGRATIONS_DIR) -> list[str]:
 
 # ``create [or replace] [unlogged] <kind> [if not exists] <name>``: every kind of object a migration may
 # create that is not dropped with its table (indexes, constraints, triggers and comments are).
-_CREATED = re.compile(
-    r"^\s*create\s+(?:or\s+replace\s+)?(?:unlogged\s+)?"
+_CREATED_OR_DROPPED = re.compile(
+    r"^\s*(create|drop)\s+(?:or\s+replace\s+)?(?:unlogged\s+)?"
     r"(table|view|materialized\s+view|sequence|function|procedure|type|domain)\s+"
-    r"(?:if\s+not\s+exists\s+)?([\w.]+)",
+    r"(?:if\s+(?:not\s+)?exists\s+)?([\w.]+)",
     re.IGNORECASE | re.MULTILINE,
 )
+"""A statement that creates an object, or drops one an earlier migration created (a later file's ``drop``)."""
 # Drop order: what may depend on an object goes first (views read tables and functions; tables use
 # sequences, functions in defaults and types in columns). Objects of one kind go in one statement, so
 # dependencies among them (foreign keys between tables) need no order and no ``cascade``.
@@ -113,13 +114,18 @@ class TablesReset:
     applied: tuple[str, ...]
 
 
-def migration_objects(directory: Path = MIGRATIONS_DIR) -> list[tuple[str, str]]:
-    """(kind, name) of every object the migration files create, in the order they create them, plus the
-    ``schema_migrations`` table ``migrate`` keeps its history in."""
+def migration_objects(directory: Path = MIGRATIONS_DIR, *, dropped_too: bool = False) -> list[tuple[str, str]]:
+    """(kind, name) of every object the migration files create and no later file drops (with ``dropped_too``,
+    the dropped ones as well: what a warehouse migrated by an older release may still hold), in the order
+    they create them, plus the ``schema_migrations`` table ``migrate`` keeps its history in."""
     objects = [("table", "schema_migrations")]
     for path in migration_files(directory):
-        for kind, name in _CREATED.findall(path.read_text(encoding="utf-8")):
-            objects.append((" ".join(kind.lower().split()), name.lower()))
+        for verb, kind, name in _CREATED_OR_DROPPED.findall(path.read_text(encoding="utf-8")):
+            named = (" ".join(kind.lower().split()), name.lower())
+            if verb.lower() == "create":
+                objects.append(named)
+            elif not dropped_too:
+                objects = [held for held in objects if held != named]
     return objects
 
 
@@ -132,7 +138,7 @@ def reset_tables(url: str, directory: Path = MIGRATIONS_DIR) -> TablesReset:
     try:
         with conn.cursor() as cur:
             present: list[tuple[str, str]] = []
-            for kind, name in migration_objects(directory):
+            for kind, name in migration_objects(directory, dropped_too=True):
                 exists = sql.SQL("select {}(%(name)s) is not null").format(sql.Identifier(_EXISTS[kind]))
                 cur.execute(exists, {"name": name})
                 if cur.fetchone()[0]:

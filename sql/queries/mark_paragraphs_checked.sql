@@ -1,3 +1,3 @@
--- The given paragraphs' near-duplicate candidates are verified.
-update paragraph_lsh set checked_at = now()
-where paragraph_key = any(%(keys)s) and checked_at is null;
+-- The given paragraphs' near-duplicate candidates are verified: they are pending no more.
+delete from paragraph_lsh_pending
+where paragraph_key = any(%(keys)s);

@@ -4,10 +4,14 @@ keys as stored by ``etl.dedup.near_duplicates``, and rows written before 0012 co
 from __future__ import annotations
 
 import shutil
+import zlib
+from itertools import pairwise
 from pathlib import Path
 
+from datasketch import MinHash
+
 from etl.config import DedupSettings
-from etl.dedup.near_duplicates import BandHasher, hasher_for, link_near_duplicates
+from etl.dedup.near_duplicates import MINHASH_SEED, BandHasher, hasher_for, link_near_duplicates
 from etl.dedup.normalise import paragraph_key
 from etl.warehouse.connection import connect
 from etl.warehouse.migrate import migrate
@@ -34,6 +38,29 @@ def test_band_keys_are_the_band_hashes_with_the_band_number_in_the_top_byte_fold
     assert keys == [_folded(h ^ band << 56) for band, h in enumerate(hashes)]
     assert all(-(2**31) <= key < 2**31 for key in keys)
     assert hasher.band_keys(TEXTS[0], min_chars=10_000) == []
+
+
+def test_a_batch_of_texts_gets_the_keys_each_text_gets_alone() -> None:
+    hasher = BandHasher()
+    texts = [
+        *TEXTS,
+        "zu kurz",
+        "Выставка пройдет в Минске с 15 мая, сообщили организаторы.",
+        "東京で会議 開かれた 今日",
+    ]
+    assert hasher.band_keys_of(texts, min_chars=20) == [hasher.band_keys(text, min_chars=20) for text in texts]
+    assert hasher.band_keys_of(texts, min_chars=20)[2] == []
+    assert hasher.band_keys_of([]) == []
+
+
+def test_a_signature_is_datasketchs_minhash_of_the_word_bigrams() -> None:
+    hasher = BandHasher()
+    for loose in ("die straße über münchen führt", "выставка пройдет в минске", "東京で会議 開かれた", "einwort"):
+        words = loose.split()
+        bigrams = [f"{x} {y}".encode() for x, y in pairwise(words)] or [loose.encode()]
+        reference = MinHash(num_perm=hasher.permutations, seed=MINHASH_SEED, hashfunc=zlib.crc32)
+        reference.update_batch(bigrams)
+        assert hasher.signature(loose).tolist() == reference.hashvalues.tolist()
 
 
 def test_a_paragraph_is_one_row_of_its_band_keys(database_url: str, clean_database: str) -> None:
@@ -91,3 +118,46 @@ def test_migrations_0012_and_0013_convert_band_rows_to_the_keys_the_step_writes(
         finally:
             conn.close()
     assert rows == sorted((key, hasher.band_keys(text)) for key, text in texts.items())
+
+
+def test_migration_0015_keeps_only_pending_paragraphs_with_band_keys(server_url: str, tmp_path: Path) -> None:
+    before = tmp_path / "migrations"
+    before.mkdir()
+    for path in migration_files():
+        if path.name < "0015":
+            shutil.copy(path, before / path.name)
+    checked, pending, short = TEXTS[0], TEXTS[1], "Foto: dpa"
+    texts = {paragraph_key(text): text for text in (checked, pending, short)}
+    with throwaway_database(server_url, "newsetl_test", migrated=False) as url:
+        conn = connect(url)
+        try:
+            migrate(conn, before)
+            with conn, conn.cursor() as cur:
+                cur.execute(
+                    "insert into paragraphs (paragraph_key, text, first_seen_at) "
+                    "select k, t, now() from unnest(%s::bytea[], %s::text[]) as u (k, t)",
+                    (list(texts), list(texts.values())),
+                )
+                cur.execute(
+                    "insert into paragraph_lsh (paragraph_key, checked_at) values (%s, now()), (%s, null), (%s, null)",
+                    (paragraph_key(checked), paragraph_key(pending), paragraph_key(short)),
+                )
+                for text in (checked, pending):
+                    cur.execute(
+                        "insert into paragraph_bands (paragraph_key, band_keys) values (%s, %s)",
+                        (paragraph_key(text), BandHasher().band_keys(text)),
+                    )
+            migrate(conn, MIGRATIONS_DIR)
+            with conn, conn.cursor() as cur:
+                cur.execute("select to_regclass('paragraph_lsh') is null")
+                assert cur.fetchone()[0]
+                cur.execute("select paragraph_key from paragraph_lsh_pending")
+                assert [bytes(row[0]) for row in cur] == [paragraph_key(pending)]
+            assert link_near_duplicates(conn, SETTINGS, texts.items()) == 0
+            with conn, conn.cursor() as cur:
+                cur.execute("select count(*) from paragraph_lsh_pending")
+                assert cur.fetchone()[0] == 0
+                cur.execute("select paragraph_key from paragraph_bands order by paragraph_key")
+                assert [bytes(row[0]) for row in cur] == sorted(paragraph_key(text) for text in (checked, pending))
+        finally:
+            conn.close()

@@ -152,3 +152,44 @@ def test_band_hashes_are_pinned_across_processes_and_versions() -> None:
     """Stored band hashes must stay comparable: a change here needs an emptied ``paragraph_bands``."""
     bands = BandHasher().band_hashes("Die Delegation aus Karamay besuchte den High-Tech Park.")
     assert bands[:2] == [3628855086559185629, 8682480805983498506]
+
+
+def test_a_paragraph_left_pending_by_a_crashed_step_is_verified_by_the_next_batch_carrying_it(
+    db: psycopg2.extensions.connection,
+) -> None:
+    run_id = start_run(db)
+    typo = BASE.replace("besprach", "bespach")
+    articles = [dedup_article(make_article(f"http://example.test/{i}", (t,))) for i, t in enumerate((BASE, typo))]
+    load_batch(db, run_id, SOURCE.name, articles, [])
+    link_near_duplicates(db, SETTINGS, [(paragraph_key(BASE), BASE)])
+    hasher = BandHasher()
+    with db, db.cursor() as cur:  # what a step that crashed after its first transaction leaves
+        cur.execute(
+            "insert into paragraph_bands (paragraph_key, band_keys) values (%s, %s)",
+            (paragraph_key(typo), hasher.band_keys(typo, SETTINGS.near_duplicate_min_chars)),
+        )
+        cur.execute("insert into paragraph_lsh_pending (paragraph_key) values (%s)", (paragraph_key(typo),))
+    assert near_links(db) == set()
+    assert link_near_duplicates(db, SETTINGS, [(paragraph_key(typo), typo), (paragraph_key(BASE), BASE)]) == 1
+    assert near_links(db) == {pair(BASE, typo)}
+    with db, db.cursor() as cur:
+        cur.execute("select count(*) from paragraph_lsh_pending")
+        assert cur.fetchone()[0] == 0
+        cur.execute("select count(*) from paragraph_bands")
+        assert cur.fetchone()[0] == 2
+    assert link_near_duplicates(db, SETTINGS, [(paragraph_key(typo), typo), (paragraph_key(BASE), BASE)]) == 0
+
+
+def test_a_paragraph_too_short_to_index_leaves_no_row(db: psycopg2.extensions.connection) -> None:
+    short = "Foto: dpa"
+    assert len(loose_form(short)) < SETTINGS.near_duplicate_min_chars
+    run_id = start_run(db)
+    articles = [dedup_article(make_article("http://example.test/0", (BASE, short)))]
+    load_batch(db, run_id, SOURCE.name, articles, [])
+    for _ in range(2):
+        assert link_near_duplicates(db, SETTINGS, [(p.key, p.text) for p in articles[0].paragraphs]) == 0
+        with db, db.cursor() as cur:
+            cur.execute(
+                "select paragraph_key from paragraph_bands union all select paragraph_key from paragraph_lsh_pending"
+            )
+            assert [bytes(row[0]) for row in cur] == [paragraph_key(BASE)]

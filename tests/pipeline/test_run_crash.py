@@ -27,7 +27,7 @@ CONTENT_TABLES = (
     "paragraphs",
     "article_paragraphs",
     "boilerplate_paragraphs",
-    "paragraph_lsh",
+    "paragraph_lsh_pending",
     "paragraph_bands",
     "paragraph_near_duplicates",
     "article_duplicates",

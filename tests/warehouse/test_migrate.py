@@ -159,6 +159,25 @@ def test_reset_tables_fails_and_changes_nothing_when_an_object_of_ones_own_depen
             conn.close()
 
 
+def test_reset_tables_drops_a_table_an_older_release_created_and_a_later_migration_dropped(
+    empty_database: psycopg2.extensions.connection, tmp_path: Path
+) -> None:
+    before = tmp_path / "before-0015"
+    before.mkdir()
+    for path in migration_files():
+        if path.name[:4] < "0015":
+            shutil.copy(path, before / path.name)
+    migrate(empty_database, before)
+    url = empty_database.dsn
+    assert ("table", "paragraph_lsh") not in migration_objects()
+    reset = reset_tables(url)
+    assert ("table", "paragraph_lsh") in reset.dropped
+    assert reset.applied[-1].startswith("0015")
+    with empty_database, empty_database.cursor() as cur:
+        cur.execute("select to_regclass('paragraph_lsh') is null, to_regclass('paragraph_lsh_pending') is not null")
+        assert cur.fetchone() == (True, True)
+
+
 def test_url_keys_migrate_on_a_populated_warehouse_and_upserts_stay_idempotent(
     empty_database: psycopg2.extensions.connection, tmp_path: Path
 ) -> None:
