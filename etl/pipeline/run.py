@@ -62,8 +62,13 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+FETCH_CHUNK = 50
+"""Pages fetched and archived together and handed to the extraction workers as soon as they are: the workers
+start on a run's pages after its first 50 (a load batch, 200 by default, took 1 s to fetch and archive on a
+local site while both workers waited; benchmarks/real_pages.py). A load batch is made of whole chunks."""
 FETCH_AHEAD = 1
-"""Fetched batches waiting for the extraction workers (besides the one the fetch thread is filling)."""
+"""Fetched load batches' worth of chunks waiting for the extraction workers (besides the chunk the fetch
+thread is filling)."""
 EXTRACT_AHEAD = 1
 """Batches submitted to the extraction workers while an earlier batch loads."""
 
@@ -299,17 +304,19 @@ def _process(run: Run) -> None:
                 len(plan.given_up),
                 plan.given_up[0].detail,
             )
-        batches = _fetched_batches(run, fetcher, urls, addresses)
-        _extract_and_load(run, run_ahead(batches, FETCH_AHEAD, "newsetl-fetch"), listed)
+        chunk = min(FETCH_CHUNK, settings.load_batch_size)
+        chunks = _fetched_chunks(run, fetcher, urls, addresses, chunk)
+        depth = FETCH_AHEAD * -(-settings.load_batch_size // chunk)
+        _extract_and_load(run, run_ahead(chunks, depth, "newsetl-fetch"), listed)
     finally:
         fetcher.close()
 
 
-def _fetched_batches(
-    run: Run, fetcher: Fetcher, urls: Sequence[str], addresses: Mapping[str, str]
+def _fetched_chunks(
+    run: Run, fetcher: Fetcher, urls: Sequence[str], addresses: Mapping[str, str], size: int
 ) -> Iterator[list[FetchedPage | Failure]]:
-    """Fetch ``urls`` (identity URLs; ``addresses`` maps those discovered to the URL as listed) in batches of
-    ``Settings.load_batch_size``, each archived before it is handed on.
+    """Fetch ``urls`` (identity URLs; ``addresses`` maps those discovered to the URL as listed) in chunks of
+    ``size``, each archived before it is handed on.
 
     Runs in the fetch thread, with a database connection of its own.
     """
@@ -318,7 +325,7 @@ def _fetched_batches(
     fetch = partial(_fetch_identity, fetcher, source, addresses)
     try:
         with ThreadPoolExecutor(max_workers=source.concurrency or settings.fetch.concurrency) as threads:
-            for chunk in _chunks(urls, settings.load_batch_size):
+            for chunk in _chunks(urls, size):
                 with run.times.timed("fetch_s"):
                     stored = latest_pages(conn, source.name, chunk)
                     pages = list(threads.map(fetch, chunk, [stored.get(u) for u in chunk]))
@@ -360,34 +367,38 @@ def _fetch_identity(
 
 
 def _extract_and_load(
-    run: Run, batches: Iterator[list[FetchedPage | Failure]], listed: Mapping[str, datetime] | None = None
+    run: Run, chunks: Iterator[list[FetchedPage | Failure]], listed: Mapping[str, datetime] | None = None
 ) -> None:
-    """Extract each batch in the worker pool while the batch before it loads: one batch is always extracting.
-    ``listed``: identity URL -> the publication date discovery's listing gave it (a page without its own).
+    """Submit each chunk of pages to the worker pool as it comes, and load them in batches of
+    ``Settings.load_batch_size`` (whole chunks), each while the batch after it extracts: one batch is always
+    extracting. ``listed``: identity URL -> the publication date discovery's listing gave it (a page without
+    its own).
 
-    At most ``EXTRACT_AHEAD + 1`` batches are held here, plus what the fetch thread holds.
+    At most ``EXTRACT_AHEAD + 1`` batches and the one being filled are held here, plus what the fetch thread
+    holds.
     """
-    in_flight: deque[list[Failure | Future[ExtractOutcome]]] = deque()
+    in_flight: deque[list[Failure | Future[ExtractOutcome]]] = deque([[]])
     try:
-        for pages in batches:
-            in_flight.append(
-                [
-                    run.pool.submit(extract_page, job_for(run.source, p, (listed or {}).get(p.requested_url)))
-                    if isinstance(p, FetchedPage)
-                    else p
-                    for p in pages
-                ]
+        for pages in chunks:
+            in_flight[-1].extend(
+                run.pool.submit(extract_page, job_for(run.source, p, (listed or {}).get(p.requested_url)))
+                if isinstance(p, FetchedPage)
+                else p
+                for p in pages
             )
-            if len(in_flight) > EXTRACT_AHEAD:
+            if len(in_flight[-1]) >= run.settings.load_batch_size:
+                in_flight.append([])
+            if len(in_flight) > EXTRACT_AHEAD + 1:
                 load_outcomes(run, in_flight.popleft())
         while in_flight:
-            load_outcomes(run, in_flight.popleft())
+            if batch := in_flight.popleft():
+                load_outcomes(run, batch)
     finally:
         for batch in in_flight:
             for item in batch:
                 if isinstance(item, Future):
                     item.cancel()
-        close = getattr(batches, "close", None)
+        close = getattr(chunks, "close", None)
         if close is not None:
             close()
 
