@@ -374,8 +374,9 @@ def _extract_and_load(
     extracting. ``listed``: identity URL -> the publication date discovery's listing gave it (a page without
     its own).
 
-    At most ``EXTRACT_AHEAD + 1`` batches and the one being filled are held here, plus what the fetch thread
-    holds.
+    The last batch loads a chunk at a time, so that its last pages extract while the ones before them load
+    (the workers have nothing else left to do). At most ``EXTRACT_AHEAD + 1`` batches and the one being
+    filled are held here, plus what the fetch thread holds.
     """
     in_flight: deque[list[Failure | Future[ExtractOutcome]]] = deque([[]])
     try:
@@ -391,8 +392,9 @@ def _extract_and_load(
             if len(in_flight) > EXTRACT_AHEAD + 1:
                 load_outcomes(run, in_flight.popleft())
         while in_flight:
-            if batch := in_flight.popleft():
-                load_outcomes(run, batch)
+            batch = in_flight.popleft()
+            for piece in _chunks(batch, len(batch) if in_flight else FETCH_CHUNK):
+                load_outcomes(run, piece)
     finally:
         for batch in in_flight:
             for item in batch:
