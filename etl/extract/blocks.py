@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from bs4 import NavigableString, Tag
 
@@ -110,9 +111,14 @@ FIGURE_LIKE_TAGS = frozenset({"div", "section", "span"})
 """Elements that, holding an image and a short text, are a figure in all but name."""
 
 TEASER_AFTER_TITLE = 8
-"""Blocks between the ``<h1>`` and a link-free teaser that is the article's own lede, at most."""
+TEASER_SEARCH = 30
+"""Blocks between the ``<h1>`` and a link-free teaser that is the article's own lede, at most: any blocks up to
+``TEASER_AFTER_TITLE``, up to ``TEASER_SEARCH`` when the teaser is the first prose under the title."""
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…", '"', "”", "»", "«", "“")
+"""What a line that ends a sentence ends in, in the languages served (a closing quote included)."""
+
 CELL_JOIN = " | "
 """What joins the cells of a data table's row in its block."""
 
@@ -168,12 +174,25 @@ class Block:
 
 @dataclass(frozen=True)
 class Layout:
-    """The page's blocks in order, whether each is chrome, and the block span of every element."""
+    """The page's blocks in order, whether each is chrome, the element each is the text of, and the block span
+    of every element."""
 
     blocks: list[Block]
     chrome: list[bool]
     spans: list[tuple[Tag, int, int]]
     lists: list[tuple[int, int]]
+    holders: list[Tag]
+    """Per block, the element whose text it is (a ``<p>``'s parent, a ``<div>`` holding a run of text): the
+    innermost element with a span that holds it."""
+
+    @cached_property
+    def span_by_element(self) -> dict[int, tuple[Tag, int, int]]:
+        """Every element's span by the element's ``id``."""
+        return {id(span[0]): span for span in self.spans}
+
+    def holder_span(self, index: int) -> tuple[Tag, int, int]:
+        """The span of the element whose text block ``index`` is (``holders``)."""
+        return self.span_by_element[id(self.holders[index])]
 
 
 def text_size(text: str) -> float:
@@ -197,7 +216,7 @@ def read_blocks(root: Tag) -> Layout:
     """The blocks under ``root`` in document order (``root`` itself is never skipped)."""
     reader = _Reader(root)
     reader.visit(root, in_link=False, depth=0)
-    return Layout(reader.blocks, reader.chrome_marks(), reader.spans, reader.lists)
+    return Layout(reader.blocks, reader.chrome_marks(), reader.spans, reader.lists, reader.holders)
 
 
 class _Reader:
@@ -208,6 +227,7 @@ class _Reader:
         self.segments: dict[str, Tag] | None = None  # streamed segments by id, found when first needed
         self.moved: set[int] = set()  # segments already read where their placeholder stands
         self.blocks: list[Block] = []
+        self.holders: list[Tag] = []
         self.spans: list[tuple[Tag, int, int]] = []
         self.lists: list[tuple[int, int]] = []
         self.chrome_spans: list[tuple[int, int, str]] = []
@@ -241,7 +261,7 @@ class _Reader:
                 segment = self._streamed_segment(child) if name == "template" else None
                 if segment is not None:
                     if run:
-                        self._add(run, run_linked, element.name)
+                        self._add(element, run, run_linked, element.name)
                         run, run_linked = [], 0
                     self.moved.add(id(segment))
                     self.visit(segment, in_link=in_link, depth=depth + 1)
@@ -270,7 +290,7 @@ class _Reader:
                     after_image = all(part.isspace() for part in run[mark:])
                 continue
             if run:
-                self._add(run, run_linked, element.name)
+                self._add(element, run, run_linked, element.name)
                 run, run_linked = [], 0
             before = len(self.blocks)
             child_image = False
@@ -279,11 +299,11 @@ class _Reader:
                 linked = inline_text(child, parts, in_link, images)
                 if linked and not in_link and name in HEADING_TAGS and _links_to_itself(child):
                     linked = 0  # a heading's link to its own anchor is a permalink, not a link away
-                self._add(parts, linked, name, _links(child) if linked and name == "p" else 0)
+                self._add(element, parts, linked, name, _links(child) if linked and name == "p" else 0)
                 child_image = bool(images)
                 images.clear()
             elif name == "tr" and _is_data_row(child):
-                self._add_row(child, in_link)
+                self._add_row(element, child, in_link)
             else:
                 child_image = self.visit(child, in_link=in_link or name == "a", depth=depth + 1)
             if len(self.blocks) == before:
@@ -301,7 +321,7 @@ class _Reader:
                 centred_texts += _is_centred(child)
             after_image = False
         if run:
-            self._add(run, run_linked, element.name)
+            self._add(element, run, run_linked, element.name)
         if 2 * centred_texts < texts or not texts:
             self.chrome_spans.extend((first, last, _CHROME) for first, last in centred_lines)
         end = len(self.blocks)
@@ -374,8 +394,9 @@ class _Reader:
         size = sum(text_size(block.text) for block in self.blocks[start:end])
         return size <= min(WIDGET_MAX_CHARS, WIDGET_CHARS_PER_CONTROL * fields)
 
-    def _add(self, parts: list[str], linked: int, tag: str, links: int = 0) -> None:
-        """Append the run as blocks, one per paragraph (``<br>`` marks a break inside a run)."""
+    def _add(self, holder: Tag, parts: list[str], linked: int, tag: str, links: int = 0) -> None:
+        """Append the run as blocks of ``holder``'s text, one per paragraph (``<br>`` marks a break inside a
+        run)."""
         joined = "".join(parts)
         if joined.isspace():
             return
@@ -385,9 +406,11 @@ class _Reader:
             text = clean_text(piece)
             if text:
                 self.blocks.append(Block(text, tag, density, links))
+                self.holders.append(holder)
 
-    def _add_row(self, row: Tag, in_link: bool) -> None:
-        """Append a table row as one block, its cells joined by `` | `` (repeated cells stay in context)."""
+    def _add_row(self, holder: Tag, row: Tag, in_link: bool) -> None:
+        """Append a table row as one block of ``holder``'s text, its cells joined by `` | `` (repeated cells
+        stay in context)."""
         cells: list[str] = []
         linked = 0
         for cell in row.contents:
@@ -399,6 +422,7 @@ class _Reader:
         if cells:
             total = sum(len(cell) for cell in cells)
             self.blocks.append(Block(CELL_JOIN.join(cells), "tr", min(1.0, linked / total)))
+            self.holders.append(holder)
 
     def chrome_marks(self) -> list[bool]:
         """Per block, whether a chrome element (not a layout wrapper) holds it.
@@ -433,10 +457,18 @@ class _Reader:
 
     def _is_own_teaser(self, start: int, end: int) -> bool:
         """Whether a teaser is the article's own lede: it links nowhere and follows the ``<h1>`` closely
-        (within ``TEASER_AFTER_TITLE`` blocks); a card teasing another page links to it or stands apart."""
+        (within ``TEASER_AFTER_TITLE`` blocks), or further (within ``TEASER_SEARCH`` blocks) with no prose
+        between them (``is_lede``: only a byline, a date, a toolbar's captions), the first prose under the
+        title; a card teasing another page links to it or stands apart."""
         if any(block.link_density for block in self.blocks[start:end]):
             return False
-        return any(block.tag == "h1" for block in self.blocks[max(0, start - TEASER_AFTER_TITLE) : start])
+        prose = False
+        for index in range(start - 1, max(-1, start - 1 - TEASER_SEARCH), -1):
+            block = self.blocks[index]
+            if block.tag == "h1":
+                return start - index <= TEASER_AFTER_TITLE or not prose
+            prose = prose or is_lede(block)
+        return False
 
     def _holds_prose(self, start: int, end: int, paragraphs: int = PROSE_PARAGRAPHS) -> bool:
         """Whether ``[start, end)`` holds at least ``PROSE_PARAGRAPHS`` paragraphs (``<p>`` of

@@ -225,6 +225,14 @@ def _holds_table(tag: Tag) -> bool:
     return any(type(node) is Tag and node.name == "table" for node in tag.descendants)
 
 
+def _holds_quote(tag: Tag) -> bool:
+    """Whether a ``<figure>`` wraps a quotation without links (a quote box or pull quote of the article:
+    ``<figure class="quote"><blockquote><p>..</p></blockquote><figcaption>..``), not media; an embedded post
+    quotes with links (its author's handle, its date)."""
+    quote = tag.find("blockquote")
+    return quote is not None and quote.find("a") is None
+
+
 def is_never_text(tag: Tag) -> bool:
     """Whether the element (and all inside it) cannot be article text."""
     return tag.name in NEVER_TEXT_TAGS
@@ -241,7 +249,7 @@ def is_chrome(tag: Tag, names_seen: dict[str, bool] | None = None) -> bool:
     if name in CHROME_TAGS or (attrs and (is_hidden(tag) or "data-nosnippet" in attrs)):
         return True
     if name == "figure":
-        return not _holds_table(tag)
+        return not _holds_table(tag) and not _holds_quote(tag)
     if not attrs:
         return False
     role = attrs.get("role")

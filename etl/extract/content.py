@@ -18,9 +18,18 @@ from dataclasses import replace
 
 from bs4 import BeautifulSoup, Tag
 
-from etl.extract.blocks import CELL_JOIN, HEADING_TAGS, Block, Layout, inline_text, read_blocks, text_size
+from etl.extract.blocks import (
+    CELL_JOIN,
+    HEADING_TAGS,
+    SENTENCE_ENDS,
+    Block,
+    Layout,
+    inline_text,
+    read_blocks,
+    text_size,
+)
 from etl.extract.chrome import is_page_chrome
-from etl.extract.score import best_span, lede_before, trimmed
+from etl.extract.score import best_span, is_linked_names, lede_before, trimmed
 
 __all__ = ["is_page_chrome", "keep_block", "link_density", "main_text"]
 
@@ -378,8 +387,6 @@ opening of her bio."""
 
 _PERCENT_RE = re.compile(r"\d\s?%|%\s?\d")
 
-_SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…", '"', "”", "»", "«", "“")
-
 _CELL_TAGS = frozenset({"tr", "td", "th"})
 _ITEM_TAGS = _CELL_TAGS | {"li", "dt", "dd"}
 _NOT_PROSE = _ITEM_TAGS | HEADING_TAGS | {"pre"}
@@ -408,12 +415,18 @@ def main_text(
 def _kept(layout: Layout, span: tuple[int, int], title: str | None, authors: tuple[str, ...]) -> tuple[str, ...]:
     start, end = span
     chosen = [*lede_before(layout, start), *range(start, end)]
+    first_h1 = next((index for index, block in enumerate(layout.blocks) if block.tag == "h1"), len(layout.blocks))
     indexes = [
         index
         for index in chosen
         if not layout.chrome[index]
         and (
-            keep_block(layout.blocks[index], title=title, authors=authors)
+            keep_block(
+                layout.blocks[index],
+                title=title,
+                authors=authors,
+                subheading=_is_h1_subheading(layout, index, first_h1),
+            )
             or _is_linked_subheading(layout, index, chosen[-1])
         )
     ]
@@ -423,6 +436,28 @@ def _kept(layout: Layout, span: tuple[int, int], title: str | None, authors: tup
     indexes = without_closing_bios(layout, without_author_box(layout, indexes, authors), authors)
     kept = [layout.blocks[index] for index in indexes]
     return tuple(block.text for block in without_pull_quotes(kept))
+
+
+def _is_h1_subheading(layout: Layout, index: int, first_h1: int) -> bool:
+    """Whether an ``<h1>`` after the page's first heads a section of the text: right between two paragraphs of
+    prose (as ``_is_linked_subheading`` asks of its neighbours)."""
+    return (
+        layout.blocks[index].tag == "h1"
+        and first_h1 < index < len(layout.blocks) - 1
+        and all(_is_prose_neighbour(layout, other) for other in (index - 1, index + 1))
+    )
+
+
+def _is_prose_neighbour(layout: Layout, index: int) -> bool:
+    neighbour = layout.blocks[index]
+    return (
+        not layout.chrome[index]
+        and neighbour.tag not in _NOT_PROSE
+        and neighbour.link_density < SUBHEADING_LINK_DENSITY
+        and text_size(neighbour.text) >= SUBHEADING_PROSE
+        and neighbour.text.rstrip().endswith(SENTENCE_ENDS)
+        and not neighbour.text.rstrip().endswith(_ELLIPSES)
+    )
 
 
 def _is_linked_subheading(layout: Layout, index: int, last: int) -> bool:
@@ -435,15 +470,7 @@ def _is_linked_subheading(layout: Layout, index: int, last: int) -> bool:
     block = layout.blocks[index]
     if block.tag not in _SUBHEADING_TAGS or index >= last or index == 0 or text_size(block.text) > LABEL_SIZE * 3:
         return False
-    if not all(
-        not layout.chrome[other]
-        and (neighbour := layout.blocks[other]).tag not in _NOT_PROSE
-        and neighbour.link_density < SUBHEADING_LINK_DENSITY
-        and text_size(neighbour.text) >= SUBHEADING_PROSE
-        and neighbour.text.rstrip().endswith(_SENTENCE_ENDS)
-        and not neighbour.text.rstrip().endswith(_ELLIPSES)
-        for other in (index - 1, index + 1)
-    ):
+    if not all(_is_prose_neighbour(layout, other) for other in (index - 1, index + 1)):
         return False
     return not any(
         start <= index < end and end < index + 2 and tag.name not in _HEADING_WRAPPERS
@@ -492,7 +519,7 @@ def _is_card_line(block: Block) -> bool:
 def _is_unfinished_line(block: Block, max_size: float) -> bool:
     """Whether a block is a line of at most ``max_size`` (``text_size``) that ends no sentence: a title, a
     label, a name."""
-    return text_size(block.text) <= max_size and not block.text.rstrip().endswith(_SENTENCE_ENDS)
+    return text_size(block.text) <= max_size and not block.text.rstrip().endswith(SENTENCE_ENDS)
 
 
 def without_author_box(layout: Layout, kept: list[int], authors: tuple[str, ...]) -> list[int]:
@@ -684,7 +711,7 @@ def _is_label(block: Block) -> bool:
         not block.link_density
         and block.tag not in _ITEM_TAGS
         and text_size(block.text) <= LABEL_SIZE
-        and not block.text.endswith(_SENTENCE_ENDS)
+        and not block.text.endswith(SENTENCE_ENDS)
         and not any(mark in block.text.rstrip(":：") for mark in ":：")
     )
 
@@ -729,14 +756,16 @@ def without_pull_quotes(blocks: list[Block]) -> list[Block]:
     return [block for index, block in enumerate(blocks) if index not in repeats]
 
 
-def keep_block(block: Block, *, title: str | None, authors: tuple[str, ...] = ()) -> bool:
-    """Whether a block inside the container is article text: not a link list, the title or a byline."""
+def keep_block(block: Block, *, title: str | None, authors: tuple[str, ...] = (), subheading: bool = False) -> bool:
+    """Whether a block inside the container is article text: not a link list, the title or a byline. An
+    ``<h1>`` is the title, unless ``subheading`` (``_is_h1_subheading``: a later ``<h1>`` between paragraphs,
+    on sites that head each section of the text with one) and not the title's text."""
     if block.tag == "tr" and CELL_JOIN in block.text:
         if block.link_density > MAX_ROW_LINK_DENSITY:
             return False
     elif block.link_density > MAX_LINK_DENSITY or is_link_with_label(block):
         return False
-    if block.tag == "h1" or block.text == title:
+    if (block.tag == "h1" and not subheading) or block.text == title:
         return False
     if is_copyright_line(block) or is_signup_prompt(block):
         return False
@@ -782,7 +811,7 @@ def is_interface_line(block: Block) -> bool:
     if label in _BUTTON_LABELS and block.tag not in HEADING_TAGS:
         return True
     if label in _AD_LABELS or (
-        label.split(" - ")[0].split(" – ")[0] in _AD_LABELS and not text.endswith(_SENTENCE_ENDS)
+        label.split(" - ")[0].split(" – ")[0] in _AD_LABELS and not text.endswith(SENTENCE_ENDS)
     ):
         return True
     if text.endswith(_ELLIPSES) and _LOADING_RE.search(folded):
@@ -803,8 +832,14 @@ def is_interface_line(block: Block) -> bool:
 
 
 def is_link_with_label(block: Block) -> bool:
-    """Whether a block is mostly a link behind a short label ("Read also:", "Читайте также:", "Baca juga:")."""
-    return block.link_density > 0.5 and len(block.text) * (1.0 - block.link_density) < LABEL_CHARS
+    """Whether a block is mostly a link behind a short label ("Read also:", "Читайте также:", "Baca juga:"); a
+    paragraph of names linked one by one after a label ("Betroffene Orte: A, B, C": ``is_linked_names``) is
+    data of the text."""
+    return (
+        block.link_density > 0.5
+        and len(block.text) * (1.0 - block.link_density) < LABEL_CHARS
+        and not is_linked_names(block)
+    )
 
 
 def is_byline(text: str, authors: tuple[str, ...]) -> bool:
@@ -818,7 +853,7 @@ def is_byline(text: str, authors: tuple[str, ...]) -> bool:
             or (
                 len(text) <= BYLINE_CHARS
                 and 0 <= text.find(name) <= BYLINE_PREFIX
-                and not text.rstrip().endswith(_SENTENCE_ENDS)
+                and not text.rstrip().endswith(SENTENCE_ENDS)
                 and len(name.split()) >= BIO_NAME_WORDS
             )
         )

@@ -13,9 +13,11 @@ character counted two to two and a half times, so Chinese, Japanese and Korean t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from bs4 import Tag
 
-from etl.extract.blocks import Block, Layout, is_lede, text_size
+from etl.extract.blocks import LEDE_CHARS, SENTENCE_ENDS, Block, Layout, is_lede, text_size
 
 BLOCK_COST = 20.0
 """Characters a block must carry outside links to add to its container's score."""
@@ -25,6 +27,7 @@ FREE_TAGS = frozenset({"tr", "td", "th"})
 article."""
 
 HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+_NOT_RUNNING_TEXT = HEADINGS | FREE_TAGS | {"h1", "li", "dt", "dd", "pre"}
 
 MAX_LEDE_GAP = 6
 """Blocks that are not chrome between the title and the body (kicker, byline, date, lede) looked through
@@ -45,6 +48,17 @@ last paragraphs do not end it (a sign-up box or related list closing it still co
 
 LINKED_NAMES = 3
 """Links in one paragraph of running text from which it is a paragraph of linked names (``is_linked_names``)."""
+
+MAX_BOX_BLOCKS = 12
+"""Blocks of no value inside an article's text (a "Lesen Sie auch" list and its label, an ad's label, an
+embed's consent notice) that the text may resume after (``resumed_after``, ``resumed_before``)."""
+
+MAX_RESUMED = 10
+"""Boxes the text may resume after, at most: each is a new trim of what follows (a page of a thousand
+paragraphs, each after a link, is not read a thousand times)."""
+
+RESUMED_HEADINGS = 2
+"""Subheadings that may open the text after such a box, before its paragraph."""
 
 LIST_ITEM_LINK_DENSITY = 0.5
 """The rest of a list is kept with its first items when every one is an item of its own text (``<li>``
@@ -75,9 +89,16 @@ def best_span(layout: Layout, *, grow: bool = True) -> tuple[int, int]:
     """Block span ``[start, end)`` of the highest-scoring element (the narrowest one on a tie); when that
     element holds at most ``NARROW_BLOCKS`` blocks, extended over its parent's neighbouring blocks that
     add to it (``extended``), unless ``grow`` is false."""
+    values = [
+        block_value(block, chrome=chrome, inside=True)
+        for block, chrome in zip(layout.blocks, layout.chrome, strict=True)
+    ]
+    for box_start, box_end in inline_boxes(layout, values):
+        for index in range(box_start, box_end):
+            values[index] = max(values[index], -BLOCK_COST)
     totals = [0.0]
-    for block, chrome in zip(layout.blocks, layout.chrome, strict=True):
-        totals.append(totals[-1] + block_value(block, chrome=chrome, inside=True))
+    for value in values:
+        totals.append(totals[-1] + value)
     best, best_score, best_tag = (0, len(layout.blocks)), float("-inf"), None
     for tag, start, end in layout.spans:
         score = totals[end] - totals[start]
@@ -91,12 +112,11 @@ def best_span(layout: Layout, *, grow: bool = True) -> tuple[int, int]:
 def _parent_span(layout: Layout, tag: Tag, span: tuple[int, int]) -> tuple[int, int]:
     """The span of the nearest element above ``tag`` that holds more blocks than ``span`` (``span`` at the
     root)."""
-    by_element = {id(element): (start, end) for element, start, end in layout.spans}
     parent = tag.parent
     while parent is not None:
-        found = by_element.get(id(parent))
-        if found is not None and found != span:
-            return found
+        found = layout.span_by_element.get(id(parent))
+        if found is not None and found[1:] != span:
+            return found[1:]
         parent = parent.parent
     return span
 
@@ -117,24 +137,156 @@ def trimmed(layout: Layout, start: int, end: int) -> tuple[int, int]:
     (``tail_value``): the related stories, sign-up boxes and author notes that often close an article's
     container. A closing short
     line ("Source: ...") stays, and a list of plain items the kept part reaches into is kept to its last
-    item (a list of short facts that ends the article costs per item, yet belongs to it whole)."""
+    item (a list of short facts that ends the article costs per item, yet belongs to it whole). Where the
+    text resumes after a box of no value (``resumed_after``, ``resumed_before``), the span takes in the box and
+    what follows or precedes it."""
     if end <= start:
         return start, end
-    while start < end - 1 and layout.blocks[start].tag not in HEADINGS:
-        if block_value(layout.blocks[start], chrome=layout.chrome[start]) > 0:
+    start = _without_leading_lines(layout, start, end)
+    start = resumed_before(layout, start)
+    last = _tail_end(layout, start, end)
+    for _ in range(MAX_RESUMED):
+        resumed = resumed_after(layout, start, last, end)
+        if resumed is None:
             break
-        start += 1
-    running = [0.0]
-    for index in range(start, end):
-        running.append(running[-1] + tail_value(layout.blocks[index], chrome=layout.chrome[index]))
-    floor = max(running) - BLOCK_COST
-    last = start + max(max(offset for offset, total in enumerate(running) if total >= floor), 1)
+        resume, end = resumed
+        last = _tail_end(layout, resume, end)
     for list_start, list_end in layout.lists:
         if list_start < last < list_end <= end and all(
             block.tag == "li" and block.link_density <= LIST_ITEM_LINK_DENSITY for block in layout.blocks[last:list_end]
         ):
             last = list_end
     return start, last
+
+
+def _without_leading_lines(layout: Layout, start: int, end: int) -> int:
+    """``start`` moved past the leading lines of no value of ``[start, end)`` that are not headings (``trimmed``)."""
+    while start < end - 1 and layout.blocks[start].tag not in HEADINGS:
+        if block_value(layout.blocks[start], chrome=layout.chrome[start]) > 0:
+            break
+        start += 1
+    return start
+
+
+def _tail_end(layout: Layout, start: int, end: int) -> int:
+    """The end of ``[start, end)`` without its costly tail (``trimmed``); at least one block stays."""
+    running = [0.0]
+    for index in range(start, end):
+        running.append(running[-1] + tail_value(layout.blocks[index], chrome=layout.chrome[index]))
+    floor = max(running) - BLOCK_COST
+    return start + max(max(offset for offset, total in enumerate(running) if total >= floor), 1)
+
+
+def _is_box_block(layout: Layout, index: int) -> bool:
+    """Whether a block is of no value to the text (``tail_value`` at most 0: chrome, links, a short label)
+    and no title: a line of a box inside the text."""
+    block = layout.blocks[index]
+    return block.tag != "h1" and tail_value(block, chrome=layout.chrome[index]) <= 0
+
+
+def _is_resumed_text(layout: Layout, index: int, other: int) -> bool:
+    """Whether block ``index`` continues the article's text of block ``other`` across a box: both prose of
+    one tag, ``index`` worth something, ending a sentence and not chrome, each directly inside one element,
+    or inside sibling wrappers of one named kind (same tag and class, ``<div class="text-block">``: an
+    element without a class names no kind)."""
+    block, kept = layout.blocks[index], layout.blocks[other]
+    if (
+        layout.chrome[index]
+        or layout.chrome[other]
+        or block.tag != kept.tag
+        or block.tag in _NOT_RUNNING_TEXT
+        or block_value(block, chrome=False, inside=True) <= 0
+        or not block.text.rstrip().endswith(SENTENCE_ENDS)
+    ):
+        return False
+    holder, other_holder = layout.holders[index], layout.holders[other]
+    return holder is other_holder or (
+        holder.parent is other_holder.parent
+        and holder.name == other_holder.name
+        and bool(holder.get("class"))
+        and holder.get("class") == other_holder.get("class")
+    )
+
+
+def inline_boxes(layout: Layout, values: list[float]) -> Iterator[tuple[int, int]]:
+    """Spans ``[start, end)`` of boxes inside an article's text element: at most ``MAX_BOX_BLOCKS`` blocks of
+    no value (``values``, the blocks' ``block_value``; no ``<h1>``) with a paragraph of running text of that
+    element before them and one after them (``_is_resumed_text``, after at most ``RESUMED_HEADINGS``
+    subheadings). A "Lesen Sie auch" list between two paragraphs of one ``<div>`` is the article's box, not
+    the page's menu: each of its lines costs the element one block, no more, so that a short article does
+    not lose to a list of teasers for it. Teasers each in a card of their own are never one element's, and
+    a box is more than headings (cards of a linked title and a blurb in one element are not boxes)."""
+    blocks = layout.blocks
+    count = len(blocks)
+    index = 1
+    while index < count:
+        if values[index] > 0 or blocks[index].tag == "h1" or values[index - 1] <= 0:
+            index += 1
+            continue
+        end = index
+        while end < count and values[end] <= 0 and blocks[end].tag != "h1":
+            end += 1
+        following = end
+        while following < min(count - 1, end + RESUMED_HEADINGS) and blocks[following].tag in HEADINGS:
+            following += 1
+        if (
+            end - index <= MAX_BOX_BLOCKS
+            and any(blocks[inside].tag not in HEADINGS for inside in range(index, end))
+            and following < count
+            and _is_resumed_text(layout, following, index - 1)
+            and layout.holders[following] is layout.holders[index - 1]
+        ):
+            yield index, end
+        index = end
+
+
+def resumed_after(layout: Layout, start: int, last: int, end: int) -> tuple[int, int] | None:
+    """Where the text resumes after the kept part ``[start, last)`` of a span ending at ``end``: past at most
+    ``MAX_BOX_BLOCKS`` blocks of no value (``_is_box_block``: a "Lesen Sie auch" list and its label, an ad's
+    label, an embed's consent notice; those the kept part ends in included), a paragraph that continues the
+    last kept paragraph (``_is_resumed_text``). Returns that paragraph's index and the end of the span to
+    trim from it (``end``, or the end of the element holding it when that lies further: a paragraph
+    wrapper after the chosen element); None when the text does not resume."""
+    kept = last - 1
+    while kept > start and _is_box_block(layout, kept):
+        kept -= 1
+    resume = kept + 1
+    while resume < len(layout.blocks) and resume - kept <= MAX_BOX_BLOCKS and _is_box_block(layout, resume):
+        resume += 1
+    if resume >= len(layout.blocks) or resume < last or (resume == last < end):
+        return None
+    paragraph = kept  # the last paragraph of running text before the box: the text may end in a list
+    while paragraph > start and kept - paragraph < MAX_BOX_BLOCKS and layout.blocks[paragraph].tag in _NOT_RUNNING_TEXT:
+        paragraph -= 1
+    following = resume  # a subheading or two may open what follows the box ("Fazit", "Wie geht es weiter?")
+    while (
+        following < min(len(layout.blocks) - 1, resume + RESUMED_HEADINGS) and layout.blocks[following].tag in HEADINGS
+    ):
+        following += 1
+    if not _is_resumed_text(layout, following, paragraph):
+        return None
+    return resume, max(end, layout.holder_span(following)[2])
+
+
+def resumed_before(layout: Layout, start: int) -> int:
+    """``start`` moved back over text that the first kept block continues across a box (as in
+    ``resumed_after``): an article's first paragraphs in an element of their own kind before a related
+    list, the rest in another after it. An element of its own is taken in whole (its leading lines of no
+    value aside); in the element that holds both, the run of blocks of value before the box."""
+    while start > 0:
+        found = start
+        while found > 0 and start - found < MAX_BOX_BLOCKS and _is_box_block(layout, found - 1):
+            found -= 1
+        if found == 0 or not _is_resumed_text(layout, found - 1, start):
+            return start
+        _, low, high = layout.holder_span(found - 1)
+        if high <= start:
+            start = _without_leading_lines(layout, low, found)
+        else:
+            start = found - 1
+            while start > low and not _is_box_block(layout, start - 1):
+                start -= 1
+    return start
 
 
 def tail_value(block: Block, *, chrome: bool) -> float:
@@ -150,16 +302,24 @@ def lede_before(layout: Layout, start: int) -> list[int]:
     body's element, in every language. Only prose counts (``is_lede``: long, few links, not chrome); the
     byline, date and photo between title and body stay out. When more than ``MAX_LEDE_GAP`` blocks that are
     not chrome lie between the title and the container (a toolbar of font size, comment and share links, an
-    author box, a "save for later" notice), only the block right under the title can be the lede: what lies
-    further down is the page's, not the article's. Empty when no ``<h1>`` lies within ``MAX_LEDE_SEARCH``
+    author box, a "save for later" notice), only the first block under the title longer than a short line
+    (``LEDE_CHARS``: the kicker, byline, date and the toolbar's captions before it are not) can be the lede:
+    what lies further down is the page's, not the article's. Empty when no ``<h1>`` lies within ``MAX_LEDE_SEARCH``
     blocks before the container."""
     between = 0
     for index in range(start - 1, max(-1, start - 1 - MAX_LEDE_SEARCH), -1):
         block = layout.blocks[index]
         if block.tag == "h1":
-            if between > MAX_LEDE_GAP:  # far from the body: only a lede right under the title
-                below = index + 1
-                return [below] if below < start and not layout.chrome[below] and is_lede(layout.blocks[below]) else []
+            if between > MAX_LEDE_GAP:  # far from the body: only the first prose under the title
+                below = next(
+                    (
+                        later
+                        for later in range(index + 1, start)
+                        if not layout.chrome[later] and text_size(layout.blocks[later].text) >= LEDE_CHARS
+                    ),
+                    None,
+                )
+                return [below] if below is not None and is_lede(layout.blocks[below]) else []
             return [
                 later for later in range(index + 1, start) if not layout.chrome[later] and is_lede(layout.blocks[later])
             ]

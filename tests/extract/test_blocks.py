@@ -314,3 +314,20 @@ def test_a_credited_caption_beside_or_under_an_image_paragraph_is_chrome_in_any_
     assert marks["1. Bring your card: it opens the door"] is False
     assert marks["Ab Montag gilt: Wer leiht, liest. Mehr dazu:"] is False
     assert marks["Der Umbau kostete zwei Millionen Euro. Der Rat stimmte zu."] is False
+
+
+def test_an_unlinked_teaser_that_is_the_first_prose_under_a_far_title_is_the_lede() -> None:
+    toolbar = "".join(
+        f"<div>{label}</div>" for label in ("Artikel anhören", "00:00", "Vorlesen", "Merken", "Drucken", "Schrift")
+    )
+    teaser = "<p class='artikel-teaser'>Die Stadt will bis 2030 mehr als vierzig Kilometer neue Radwege bauen.</p>"
+    found = layout(
+        f"<article><h1>Neue Radwege</h1><div>Von Anna Beispiel</div><div>12.05.2024</div>{toolbar}{teaser}"
+        f"<div>{BODY}{BODY}</div></article>"
+    )
+    assert found.chrome[9] is False
+    after_prose = layout(
+        f"<article><h1>Neue Radwege</h1>{BODY}{toolbar}<div>Von Anna Beispiel</div><div>12.05.2024</div>{teaser}"
+        f"</article>"
+    )
+    assert after_prose.chrome[10] is True

@@ -124,3 +124,24 @@ def test_is_heading_anchor_needs_four_words_all_in_the_heading() -> None:
 )
 def test_utility_classes_with_a_variant_name_nothing(markup: str, chrome: bool) -> None:
     assert is_chrome(element(markup)) is chrome
+
+
+@pytest.mark.parametrize(
+    ("markup", "chrome"),
+    [
+        (
+            '<figure class="zitat"><blockquote><p>„Wir wollen die sicherste Radstadt des Landes werden“</p>'
+            "</blockquote><figcaption>Anna Beispiel, Bürgermeisterin</figcaption></figure>",
+            False,
+        ),
+        (
+            '<figure class="embed"><blockquote><p>Heute eröffnet der neue Radweg am Fluss!</p>— Stadt Lindenau '
+            '(<a href="https://example.social/lindenau">@lindenau</a>) <a href="https://example.social/1">12. Mai'
+            "</a></blockquote></figure>",
+            True,
+        ),
+        ('<figure><img src="a.jpg"><figcaption>Der neue Radweg am Fluss.</figcaption></figure>', True),
+    ],
+)
+def test_a_figure_quoting_without_links_is_text_an_embedded_post_is_not(markup: str, chrome: bool) -> None:
+    assert is_chrome(element(markup)) is chrome

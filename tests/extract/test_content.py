@@ -621,3 +621,38 @@ def test_a_subheading_naming_a_network_stays_its_name_alone_in_a_share_bar_goes(
     )
     found = main_text(BeautifulSoup(page, "lxml"), title=None)
     assert found[3] == "Pinterest" and len(found) == 7
+
+
+def test_an_h1_between_paragraphs_after_the_pages_first_h1_heads_a_section_of_the_text() -> None:
+    html = (
+        "<html><head><title>Kleine Sprachmodelle</title></head><body><main><h1>Kleine Sprachmodelle</h1>"
+        "<p>Kleine Sprachmodelle laufen auf dem eigenen Rechner und brauchen keine Verbindung zum Netz.</p>"
+        "<h1>Was ist ein kleines Modell?</h1>"
+        "<p>Ein Modell mit wenigen Milliarden Parametern, das auch auf einem Laptop schnell genug antwortet.</p>"
+        "<h1>So fangen Sie an</h1>"
+        "<p>Installieren Sie ein Werkzeug, laden Sie ein Modell herunter und stellen Sie ihm eine Frage.</p>"
+        "</main></body></html>"
+    )
+    paragraphs = extract(html).paragraphs
+    assert "Was ist ein kleines Modell?" in paragraphs
+    assert "So fangen Sie an" in paragraphs
+    assert "Kleine Sprachmodelle" not in paragraphs
+    closing = html.replace("</main>", "<h1>Mehr aus dem Ressort</h1></main>")
+    assert "Mehr aus dem Ressort" not in extract(closing).paragraphs
+
+
+def test_a_label_before_names_linked_one_by_one_is_a_line_of_the_text_a_read_also_link_is_not() -> None:
+    towns = ", ".join(
+        f'<a href="/ort/{n}">{name}</a>' for n, name in enumerate(["Lindenau", "Oberweiler", "Kirchheim"])
+    )
+    html = (
+        "<html><body><main><h1>Hochwasser im Landkreis</h1>"
+        "<p>Nach dem Starkregen stehen in drei Gemeinden Keller und Straßen unter Wasser, meldet das Landratsamt.</p>"
+        f"<p>Betroffene Orte: {towns}</p>"
+        '<p>Lesen Sie auch: <a href="/artikel/2">Wie Sie Ihr Haus gegen Hochwasser schützen können</a></p>'
+        "<p>Die Feuerwehr pumpt seit dem Morgen Wasser ab, die Lage soll sich bis zum Abend entspannen.</p>"
+        "</main></body></html>"
+    )
+    paragraphs = extract(html).paragraphs
+    assert "Betroffene Orte: Lindenau, Oberweiler, Kirchheim" in paragraphs
+    assert not any(paragraph.startswith("Lesen Sie auch") for paragraph in paragraphs)

@@ -157,3 +157,102 @@ def test_near_the_body_every_lede_block_after_the_title_is_kept() -> None:
 
 def _body_start(found: Layout) -> int:
     return next(index for index, block in enumerate(found.blocks) if block.text.startswith("Paragraph 0"))
+
+
+_RELATED_BOX = (
+    '<div class="kasten"><h3>Mehr zum Thema</h3><ul>'
+    '<li><a href="/1">Streit um Parkplätze in der Innenstadt geht in die nächste Runde</a></li>'
+    '<li><a href="/2">Neue Buslinie soll Pendler aus dem Umland schneller in die Stadt bringen</a></li>'
+    '<li><a href="/3">Bürgerentscheid über die Straßenbahn: Das sind die Argumente beider Seiten</a></li>'
+    '<li><a href="/4">Baustellen im Sommer: Wo es in den Ferien eng wird auf den Straßen</a></li></ul></div>'
+)
+_RADWEG = [
+    "Die Stadtverwaltung hat am Dienstag neue Pläne für den Ausbau des Radwegenetzes vorgestellt.",
+    "Bis 2030 sollen mehr als vierzig Kilometer neue Wege entstehen, vor allem in den äußeren Bezirken.",
+    "Die Kosten schätzt die Verwaltung auf zwölf Millionen Euro, die Hälfte davon zahlt das Land.",
+]
+
+
+def test_the_text_resumes_after_a_box_of_links_between_its_paragraphs() -> None:
+    closing = "Der Gemeinderat will im Herbst über die Pläne abstimmen."
+    found = layout(
+        f'<article><h1>Neue Radwege</h1><div class="text">{"".join(f"<p>{p}</p>" for p in _RADWEG)}'
+        f"{_RELATED_BOX}<p>{closing}</p></div></article>"
+        '<section class="weitere"><h2>Weitere Nachrichten</h2><div class="card"><a href="/t"><h3>Feuerwehr im '
+        "Einsatz</h3></a><p>Ein Brand in einer Lagerhalle hat am Abend einen Großeinsatz ausgelöst.</p></div></section>"
+    )
+    kept = span_texts(found, trimmed(found, *best_span(found)))
+    assert kept[0] == _RADWEG[0]
+    assert kept[-1] == closing
+
+
+def test_a_box_between_paragraphs_of_one_element_does_not_lose_a_short_article_to_teasers() -> None:
+    teasers = "".join(
+        f'<div class="card"><a href="/t{n}"><h3>Feuerwehr im Einsatz, Meldung {n}</h3></a>'
+        f"<p>Brand in einer Lagerhalle am Abend.</p></div>"
+        for n in range(3)
+    )
+    found = layout(
+        f'<article><h1>Neue Radwege</h1><div class="text"><p>{_RADWEG[0]}</p><p>{_RADWEG[1]}</p>{_RELATED_BOX}'
+        f'<h2>Fazit</h2><p>Gut so, meint unser Autor.</p></div></article><section class="weitere">{teasers}</section>'
+    )
+    kept = span_texts(found, trimmed(found, *best_span(found)))
+    assert kept[0] == _RADWEG[0]
+    assert kept[-2:] == ["Fazit", "Gut so, meint unser Autor."]
+
+
+def test_the_text_resumes_in_a_wrapper_of_its_own_kind_after_an_embeds_consent_notice() -> None:
+    notice = (
+        '<div class="embed-consent"><p>Externer Inhalt</p><p>An dieser Stelle finden Sie einen Inhalt von einem '
+        "Videoportal. Sie können ihn mit einem Klick anzeigen.</p><button>Inhalt anzeigen</button></div>"
+    )
+    blocks = "".join(f'<div class="absatz"><p>{p}</p></div>' for p in _RADWEG)
+    found = layout(
+        f'<main><h1>Neue Radwege</h1>{blocks}{notice}<div class="absatz"><p>Der Rat stimmt im Herbst ab.</p></div>'
+        "</main>"
+    )
+    kept = span_texts(found, trimmed(found, *best_span(found)))
+    assert kept[-1] == "Der Rat stimmt im Herbst ab."
+
+
+def test_the_first_paragraphs_before_a_box_join_the_text_in_an_element_of_their_own_kind() -> None:
+    rest = "".join(f"<p>{p} Dazu äußerten sich mehrere Fraktionen ausführlich.</p>" for p in _RADWEG)
+    found = layout(
+        '<article><h1>Neue Radwege</h1><div class="text"><p>Die Stadt baut Radwege, kündigte sie an.</p>'
+        f'<p>{_RADWEG[0]}</p></div>{_RELATED_BOX}<div class="text">{rest}</div></article>'
+    )
+    kept = span_texts(found, trimmed(found, *best_span(found)))
+    assert kept[:2] == ["Die Stadt baut Radwege, kündigte sie an.", _RADWEG[0]]
+
+
+def test_paragraphs_of_other_elements_after_a_box_are_not_the_texts() -> None:
+    found = layout(
+        f'<article><h1>Neue Radwege</h1><div class="text">{"".join(f"<p>{p}</p>" for p in _RADWEG)}</div>'
+        f'{_RELATED_BOX}<div class="promo"><p>Jetzt testen: Vier Wochen lesen für nur einen Euro.</p></div></article>'
+    )
+    assert span_texts(found, trimmed(found, *best_span(found))) == _RADWEG
+
+
+def test_far_from_the_body_the_lede_is_the_first_prose_under_the_title_after_its_short_lines() -> None:
+    toolbar = "".join(
+        f'<div><a href="#{n}">{label}</a></div>'
+        for n, label in enumerate(("Artikel anhören", "Vorlesen", "Kommentare", "Merken", "Drucken", "Teilen"))
+    )
+    lede = "Die Stadt will bis 2030 mehr als vierzig Kilometer neue Radwege bauen, kündigte sie an."
+    found = layout(
+        f"<div><h1>Neue Radwege</h1><div>Verkehr</div><div>Von Anna Beispiel</div><div>12.05.2024</div>"
+        f'<p class="lead">{lede}</p>{toolbar}<p>Jetzt den Artikel für später speichern und auf allen Geräten lesen.</p>'
+        f'</div><div class="text">{"".join(f"<p>{p}</p>" for p in _RADWEG)}</div>'
+    )
+    start, _ = trimmed(found, *best_span(found))
+    assert [found.blocks[index].text for index in lede_before(found, start)] == [lede]
+
+
+def test_a_paragraph_in_an_unnamed_element_before_a_box_is_not_the_texts_first() -> None:
+    rest = "".join(f"<p>{p} Dazu äußerten sich mehrere Fraktionen ausführlich.</p>" for p in _RADWEG)
+    found = layout(
+        "<body><div><p>Jetzt testen: Vier Wochen lesen für nur einen Euro.</p></div>"
+        f"{_RELATED_BOX}<div>{rest}</div></body>"
+    )
+    kept = span_texts(found, trimmed(found, *best_span(found)))
+    assert kept[0].startswith(_RADWEG[0])
