@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from etl.records import Article, FetchedPage, Interval, Source
 from etl.warehouse.connection import connect, url_with_database
 from etl.warehouse.load import register_source
 from etl.warehouse.migrate import migrate
-from etl.warehouse.queries import query
+from etl.warehouse.queries import migration_files, query
 
 if TYPE_CHECKING:
     import psycopg2.extensions
@@ -282,3 +283,13 @@ PLUGINS_FOLDER = REPO_ROOT / "plugins"
 def clean_environment() -> dict[str, str]:
     """The caller's environment minus every ``AIRFLOW*`` and ``NEWSETL_*`` variable: no setting leaks in."""
     return {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW", "NEWSETL_"))}
+
+
+def migrations_before(directory: Path, version: str) -> Path:
+    """A copy of the migration files numbered below ``version``, in ``directory``: a warehouse as it was."""
+    before = directory / "migrations"
+    before.mkdir()
+    for path in migration_files():
+        if path.name < version:
+            shutil.copy(path, before / path.name)
+    return before

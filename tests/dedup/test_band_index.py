@@ -3,11 +3,11 @@ keys as stored by ``etl.dedup.near_duplicates``, and rows written before 0012 co
 
 from __future__ import annotations
 
-import shutil
 import zlib
 from itertools import pairwise
 from pathlib import Path
 
+import psycopg2.extensions
 from datasketch import MinHash
 
 from etl.config import DedupSettings
@@ -15,14 +15,22 @@ from etl.dedup.near_duplicates import MINHASH_SEED, BandHasher, hasher_for, link
 from etl.dedup.normalise import paragraph_key
 from etl.warehouse.connection import connect
 from etl.warehouse.migrate import migrate
-from etl.warehouse.queries import MIGRATIONS_DIR, migration_files
-from tests.factories import throwaway_database
+from etl.warehouse.queries import MIGRATIONS_DIR
+from tests.factories import migrations_before, throwaway_database
 
 TEXTS = (
     "Die Delegation aus Karamay besuchte am Dienstag den High-Tech Park in Minsk und besprach die Zusammenarbeit.",
     "The council met on Tuesday to discuss the new budget for schools, roads and the library in the old town.",
 )
 SETTINGS = DedupSettings()
+
+
+def _store_paragraphs(cur: psycopg2.extensions.cursor, texts: dict[bytes, str]) -> None:
+    cur.execute(
+        "insert into paragraphs (paragraph_key, text, first_seen_at) "
+        "select k, t, now() from unnest(%s::bytea[], %s::text[]) as u (k, t)",
+        (list(texts), list(texts.values())),
+    )
 
 
 def _folded(key: int) -> int:
@@ -68,11 +76,7 @@ def test_a_paragraph_is_one_row_of_its_band_keys(database_url: str, clean_databa
     conn = connect(clean_database)
     try:
         with conn, conn.cursor() as cur:
-            cur.execute(
-                "insert into paragraphs (paragraph_key, text, first_seen_at) "
-                "select k, t, now() from unnest(%s::bytea[], %s::text[]) as u (k, t)",
-                (list(texts), list(texts.values())),
-            )
+            _store_paragraphs(cur, texts)
         link_near_duplicates(conn, SETTINGS, texts.items())
         link_near_duplicates(conn, SETTINGS, texts.items())
         with conn, conn.cursor() as cur:
@@ -87,11 +91,7 @@ def test_a_paragraph_is_one_row_of_its_band_keys(database_url: str, clean_databa
 def test_migrations_0012_and_0013_convert_band_rows_to_the_keys_the_step_writes(
     server_url: str, tmp_path: Path
 ) -> None:
-    before = tmp_path / "migrations"
-    before.mkdir()
-    for path in migration_files():
-        if path.name < "0012":
-            shutil.copy(path, before / path.name)
+    before = migrations_before(tmp_path, "0012")
     hasher = hasher_for(SETTINGS)
     texts = {paragraph_key(text): text for text in TEXTS}
     with throwaway_database(server_url, "newsetl_test", migrated=False) as url:
@@ -99,11 +99,7 @@ def test_migrations_0012_and_0013_convert_band_rows_to_the_keys_the_step_writes(
         try:
             migrate(conn, before)
             with conn, conn.cursor() as cur:
-                cur.execute(
-                    "insert into paragraphs (paragraph_key, text, first_seen_at) "
-                    "select k, t, now() from unnest(%s::bytea[], %s::text[]) as u (k, t)",
-                    (list(texts), list(texts.values())),
-                )
+                _store_paragraphs(cur, texts)
                 for key, text in texts.items():
                     cur.execute("insert into paragraph_lsh (paragraph_key, checked_at) values (%s, now())", (key,))
                     for band, band_hash in enumerate(hasher.band_hashes(text)):
@@ -121,11 +117,7 @@ def test_migrations_0012_and_0013_convert_band_rows_to_the_keys_the_step_writes(
 
 
 def test_migration_0015_keeps_only_pending_paragraphs_with_band_keys(server_url: str, tmp_path: Path) -> None:
-    before = tmp_path / "migrations"
-    before.mkdir()
-    for path in migration_files():
-        if path.name < "0015":
-            shutil.copy(path, before / path.name)
+    before = migrations_before(tmp_path, "0015")
     checked, pending, short = TEXTS[0], TEXTS[1], "Foto: dpa"
     texts = {paragraph_key(text): text for text in (checked, pending, short)}
     with throwaway_database(server_url, "newsetl_test", migrated=False) as url:
@@ -133,11 +125,7 @@ def test_migration_0015_keeps_only_pending_paragraphs_with_band_keys(server_url:
         try:
             migrate(conn, before)
             with conn, conn.cursor() as cur:
-                cur.execute(
-                    "insert into paragraphs (paragraph_key, text, first_seen_at) "
-                    "select k, t, now() from unnest(%s::bytea[], %s::text[]) as u (k, t)",
-                    (list(texts), list(texts.values())),
-                )
+                _store_paragraphs(cur, texts)
                 cur.execute(
                     "insert into paragraph_lsh (paragraph_key, checked_at) values (%s, now()), (%s, null), (%s, null)",
                     (paragraph_key(checked), paragraph_key(pending), paragraph_key(short)),

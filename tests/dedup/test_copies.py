@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,8 +14,8 @@ from etl.dedup.within_article import dedup_article
 from etl.warehouse.connection import connect
 from etl.warehouse.load import load_batch
 from etl.warehouse.migrate import migrate
-from etl.warehouse.queries import MIGRATIONS_DIR, migration_files
-from tests.factories import make_article, start_run, throwaway_database
+from etl.warehouse.queries import MIGRATIONS_DIR
+from tests.factories import make_article, migrations_before, start_run, throwaway_database
 
 STORY = ("Erster Absatz der Meldung.", "Zweiter Absatz der Meldung.", "Dritter Absatz der Meldung.")
 EARLY = datetime(2025, 5, 15, 9, tzinfo=UTC)
@@ -160,11 +159,7 @@ def test_a_rewritten_original_unlinks_the_copies_that_no_longer_share_its_text(
 def test_migration_0014_keeps_each_copys_link_to_the_earliest_article_it_copies(
     server_url: str, tmp_path: Path
 ) -> None:
-    before = tmp_path / "migrations"
-    before.mkdir()
-    for path in migration_files():
-        if path.name < "0014":
-            shutil.copy(path, before / path.name)
+    before = migrations_before(tmp_path, "0014")
     with throwaway_database(server_url, "newsetl_test", migrated=False) as url:
         conn = connect(url)
         try:

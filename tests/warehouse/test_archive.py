@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,12 +17,13 @@ from etl.pipeline.run import run_source
 from etl.warehouse.archive import latest_pages, store_pages
 from etl.warehouse.connection import connect
 from etl.warehouse.migrate import migrate
-from etl.warehouse.queries import MIGRATIONS_DIR, migration_files
+from etl.warehouse.queries import MIGRATIONS_DIR
 from tests.factories import (
     DEMO_ARTICLE_BASE,
     MAY_15,
     SOURCE,
     fetched_page,
+    migrations_before,
     start_run,
     stored_paragraphs,
     throwaway_database,
@@ -142,11 +142,7 @@ def test_a_body_archived_at_another_zstd_level_reads_back(db: psycopg2.extension
 
 def test_bodies_archived_as_gzip_before_migration_0013_read_back(server_url: str, tmp_path: Path) -> None:
     """Migration 0013 keeps stored bodies as they are (gzip, said by ``body_codec``); new ones are zstd."""
-    before = tmp_path / "migrations"
-    before.mkdir()
-    for path in migration_files():
-        if path.name < "0013":
-            shutil.copy(path, before / path.name)
+    before = migrations_before(tmp_path, "0013")
     old = b"<html><body><article><p>" + b"A body archived as gzip before 0013. " * 200 + b"</p></article>"
     new = old.replace(b"before", b"after")
     with throwaway_database(server_url, "newsetl_test", migrated=False) as url:

@@ -19,7 +19,7 @@ from etl.warehouse.connection import connect, url_with_database
 from etl.warehouse.load import load_batch
 from etl.warehouse.migrate import MigrationError, migrate, migration_objects, reset_tables
 from etl.warehouse.queries import MIGRATIONS_DIR, migration_files
-from tests.factories import FETCHED, SOURCE, make_article, start_run, throwaway_database
+from tests.factories import FETCHED, SOURCE, make_article, migrations_before, start_run, throwaway_database
 from tests.poison_site import incompressible
 
 
@@ -162,11 +162,7 @@ def test_reset_tables_fails_and_changes_nothing_when_an_object_of_ones_own_depen
 def test_reset_tables_drops_a_table_an_older_release_created_and_a_later_migration_dropped(
     empty_database: psycopg2.extensions.connection, tmp_path: Path
 ) -> None:
-    before = tmp_path / "before-0015"
-    before.mkdir()
-    for path in migration_files():
-        if path.name[:4] < "0015":
-            shutil.copy(path, before / path.name)
+    before = migrations_before(tmp_path, "0015")
     migrate(empty_database, before)
     url = empty_database.dsn
     assert ("table", "paragraph_lsh") not in migration_objects()
@@ -181,11 +177,7 @@ def test_reset_tables_drops_a_table_an_older_release_created_and_a_later_migrati
 def test_url_keys_migrate_on_a_populated_warehouse_and_upserts_stay_idempotent(
     empty_database: psycopg2.extensions.connection, tmp_path: Path
 ) -> None:
-    before = tmp_path / "before-0008"
-    before.mkdir()
-    for path in migration_files():
-        if path.name[:4] < "0008":
-            shutil.copy(path, before / path.name)
+    before = migrations_before(tmp_path, "0008")
     migrate(empty_database, before)
     run_id = start_run(empty_database)
     old = dedup_article(make_article("http://example.test/old", ("Loaded before 0008.",)))

@@ -4,7 +4,6 @@ and the same revisions whatever order the captures are loaded in."""
 from __future__ import annotations
 
 import itertools
-import shutil
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -16,12 +15,13 @@ from etl.records import DedupedArticle, Source
 from etl.warehouse.connection import connect
 from etl.warehouse.load import load_batch, register_source
 from etl.warehouse.migrate import migrate
-from etl.warehouse.queries import migration_files, query
+from etl.warehouse.queries import query
 from tests.factories import (
     FETCHED,
     SOURCE,
     empty_data_tables,
     make_article,
+    migrations_before,
     start_run,
     stored_paragraphs,
     throwaway_database,
@@ -259,11 +259,7 @@ def test_concurrent_loads_of_different_captures_of_the_same_articles_converge(
 
 
 def test_migration_0011_keeps_loaded_articles_as_their_first_capture(server_url: str, tmp_path: Path) -> None:
-    before = tmp_path / "before-0011"
-    before.mkdir()
-    for path in migration_files():
-        if path.name[:4] < "0011":
-            shutil.copy(path, before / path.name)
+    before = migrations_before(tmp_path, "0011")
     with throwaway_database(server_url, "newsetl_revisions", migrated=False) as url:
         conn = connect(url)
         try:
