@@ -116,6 +116,8 @@ TEASER_SEARCH = 30
 ``TEASER_AFTER_TITLE``, up to ``TEASER_SEARCH`` when the teaser is the first prose under the title."""
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+NOT_PROSE_TAGS = HEADING_TAGS | frozenset({"tr", "td", "th", "li", "dt", "dd", "pre"})
+"""Blocks that are never a paragraph of running text: headings, table rows and cells, list items, code."""
 SENTENCE_ENDS = (".", "!", "?", "。", "！", "？", "…", '"', "”", "»", "«", "“")
 """What a line that ends a sentence ends in, in the languages served (a closing quote included)."""
 

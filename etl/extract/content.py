@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup, Tag
 from etl.extract.blocks import (
     CELL_JOIN,
     HEADING_TAGS,
+    NOT_PROSE_TAGS,
     SENTENCE_ENDS,
     Block,
     Layout,
@@ -389,7 +390,6 @@ _PERCENT_RE = re.compile(r"\d\s?%|%\s?\d")
 
 _CELL_TAGS = frozenset({"tr", "td", "th"})
 _ITEM_TAGS = _CELL_TAGS | {"li", "dt", "dd"}
-_NOT_PROSE = _ITEM_TAGS | HEADING_TAGS | {"pre"}
 _SUBHEADING_TAGS = HEADING_TAGS - {"h1"}
 _HEADING_WRAPPERS = HEADING_TAGS | {"a", "strong", "b", "em", "span", "header"}
 
@@ -452,7 +452,7 @@ def _is_prose_neighbour(layout: Layout, index: int) -> bool:
     neighbour = layout.blocks[index]
     return (
         not layout.chrome[index]
-        and neighbour.tag not in _NOT_PROSE
+        and neighbour.tag not in NOT_PROSE_TAGS
         and neighbour.link_density < SUBHEADING_LINK_DENSITY
         and text_size(neighbour.text) >= SUBHEADING_PROSE
         and neighbour.text.rstrip().endswith(SENTENCE_ENDS)
@@ -509,7 +509,7 @@ def without_teaser_run(layout: Layout, kept: list[int]) -> list[int]:
 
 
 def _is_clipped(block: Block) -> bool:
-    return block.tag not in _NOT_PROSE and block.text.rstrip().endswith(_ELLIPSES)
+    return block.tag not in NOT_PROSE_TAGS and block.text.rstrip().endswith(_ELLIPSES)
 
 
 def _is_card_line(block: Block) -> bool:
@@ -600,7 +600,7 @@ def _is_bio_label(block: Block) -> bool:
 def _opens_bio(block: Block, names: tuple[str, ...]) -> bool:
     text = block.text.lstrip("(")
     return (
-        block.tag not in _NOT_PROSE
+        block.tag not in NOT_PROSE_TAGS
         and text_size(text) <= AUTHOR_BOX_SIZE
         and any(
             text.startswith(name) and len(text) > len(name) + BYLINE_SLACK and text[len(name)] not in _POSSESSIVE
@@ -626,7 +626,7 @@ def is_disclosure(block: Block) -> bool:
     commission not written as a name ("We may earn commission on items you choose to buy"; "The European
     Commission will buy ..." is news), or of an affiliate programme's "qualifying purchases", in the
     languages served (``_LINK_WORDS_RE``, ``_PURCHASE_WORDS_RE``, ``_COMMISSION_WORDS_RE``)."""
-    if block.tag in _NOT_PROSE or text_size(block.text) > DISCLOSURE_SIZE:
+    if block.tag in NOT_PROSE_TAGS or text_size(block.text) > DISCLOSURE_SIZE:
         return False
     text = block.text
     if "qualifying purchases" in text.casefold():
@@ -651,7 +651,7 @@ def without_remainder_line(layout: Layout, kept: list[int]) -> list[int]:
         index
         for index in kept
         if _PERCENT_RE.search(layout.blocks[index].text)
-        and layout.blocks[index].tag not in _NOT_PROSE
+        and layout.blocks[index].tag not in NOT_PROSE_TAGS
         and text_size(layout.blocks[index].text) <= REMAINDER_SIZE
     }
     if not candidates:
@@ -733,7 +733,7 @@ def without_pull_quotes(blocks: list[Block]) -> list[Block]:
     paragraph at least ``PULL_QUOTE_SHARE`` times longer holds. Headings, list items, table rows and exact
     repeats stay (within-article dedup keeps one of each repeat); so does a summary that repeats a paragraph
     nearly whole. Each test is one search of the longer paragraphs, joined shortest first."""
-    prose = [(index, block.text.casefold()) for index, block in enumerate(blocks) if block.tag not in _NOT_PROSE]
+    prose = [(index, block.text.casefold()) for index, block in enumerate(blocks) if block.tag not in NOT_PROSE_TAGS]
     candidates = [
         (index, quoted)
         for index, text in prose

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from bs4 import Tag
 
-from etl.extract.blocks import LEDE_CHARS, SENTENCE_ENDS, Block, Layout, is_lede, text_size
+from etl.extract.blocks import LEDE_CHARS, NOT_PROSE_TAGS, SENTENCE_ENDS, Block, Layout, is_lede, text_size
 
 BLOCK_COST = 20.0
 """Characters a block must carry outside links to add to its container's score."""
@@ -27,7 +27,6 @@ FREE_TAGS = frozenset({"tr", "td", "th"})
 article."""
 
 HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
-_NOT_RUNNING_TEXT = HEADINGS | FREE_TAGS | {"h1", "li", "dt", "dd", "pre"}
 
 MAX_LEDE_GAP = 6
 """Blocks that are not chrome between the title and the body (kicker, byline, date, lede) looked through
@@ -194,7 +193,7 @@ def _is_resumed_text(layout: Layout, index: int, other: int) -> bool:
         layout.chrome[index]
         or layout.chrome[other]
         or block.tag != kept.tag
-        or block.tag in _NOT_RUNNING_TEXT
+        or block.tag in NOT_PROSE_TAGS
         or block_value(block, chrome=False, inside=True) <= 0
         or not block.text.rstrip().endswith(SENTENCE_ENDS)
     ):
@@ -256,7 +255,7 @@ def resumed_after(layout: Layout, start: int, last: int, end: int) -> tuple[int,
     if resume >= len(layout.blocks) or resume < last or (resume == last < end):
         return None
     paragraph = kept  # the last paragraph of running text before the box: the text may end in a list
-    while paragraph > start and kept - paragraph < MAX_BOX_BLOCKS and layout.blocks[paragraph].tag in _NOT_RUNNING_TEXT:
+    while paragraph > start and kept - paragraph < MAX_BOX_BLOCKS and layout.blocks[paragraph].tag in NOT_PROSE_TAGS:
         paragraph -= 1
     following = resume  # a subheading or two may open what follows the box ("Fazit", "Wie geht es weiter?")
     while (

@@ -80,8 +80,9 @@ def pending_migrations(url: str, directory: Path = MIGRATIONS_DIR) -> list[str]:
     return [path.name for path in migration_files(directory) if path.name[:4] not in applied]
 
 
-# ``create [or replace] [unlogged] <kind> [if not exists] <name>``: every kind of object a migration may
-# create that is not dropped with its table (indexes, constraints, triggers and comments are).
+# ``create [or replace] [unlogged] <kind> [if not exists] <name>`` and ``drop <kind> [if exists] <name>``:
+# every kind of object a migration may create, or a later one drop, that is not dropped with its table
+# (indexes, constraints, triggers and comments are).
 _CREATED_OR_DROPPED = re.compile(
     r"^\s*(create|drop)\s+(?:or\s+replace\s+)?(?:unlogged\s+)?"
     r"(table|view|materialized\s+view|sequence|function|procedure|type|domain)\s+"
